@@ -1,0 +1,59 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Settings every Swift target shares.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "bloom",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "bloom", targets: ["bloom"])
+    ],
+    targets: [
+        // MARK: - C libraries from Debian
+
+        .systemLibrary(
+            name: "CHTTPParser",
+            path: "Sources/CHTTPParser",
+            providers: [.apt(["libhttp-parser-dev"])]
+        ),
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+
+        // MARK: - Libraries
+
+        .target(name: "BloomCore", swiftSettings: swiftSettings),
+        .target(
+            name: "BloomHTTP",
+            dependencies: ["BloomCore", "CHTTPParser", "CLinux"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BloomApp",
+            dependencies: ["BloomCore", "BloomHTTP"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Executable
+
+        .executableTarget(name: "bloom", dependencies: ["BloomApp"], swiftSettings: swiftSettings),
+
+        // MARK: - Tests
+
+        .target(
+            name: "BloomTesting",
+            dependencies: ["BloomCore", "BloomHTTP", "CLinux"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "BloomCoreTests", dependencies: ["BloomCore", "BloomTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "BloomHTTPTests", dependencies: ["BloomHTTP", "BloomTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BloomAppTests",
+            dependencies: ["BloomApp", "BloomTesting"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
