@@ -1,0 +1,57 @@
+import BloomCore
+import Foundation
+
+extension CommandLineInterface {
+    /// Runs a command line and returns the process exit status: 0 success, 1 failure, 2 usage.
+    public static func run(arguments: [String]) async -> Int32 {
+        let invocation: Invocation
+        do {
+            invocation = try Self.parse(arguments)
+        } catch {
+            Self.printError("bloom: \(error.message)\n\n" + Self.usage(error.command))
+            return 2
+        }
+
+        switch invocation {
+        case .help(let topic):
+            print(Self.usage(topic), terminator: "")
+            return 0
+        case .version(let json):
+            let build = BuildInfo.current
+            if json {
+                print(
+                    #"{"version":\#(JSONText.quoted(build.version)),"revision":\#(JSONText.quoted(build.revision)),"date":\#(JSONText.quoted(build.date))}"#
+                )
+            } else {
+                print(build.summary)
+            }
+            return 0
+        case .serve(let flags):
+            return await Self.serve(flags: flags)
+        }
+    }
+
+    private static func serve(flags: [String: String]) async -> Int32 {
+        let configuration: Configuration
+        do {
+            configuration = try ConfigurationLoader.forCurrentProcess(flags: flags).load()
+        } catch {
+            Self.printError("bloom: configuration error: \(error)\n")
+            return 1
+        }
+        let sink = StreamLogSink(fileDescriptor: 2, format: configuration.logFormat)
+        let logger = Logger(label: "bloom", level: configuration.logLevel, sink: sink)
+        do {
+            let service = try BloomService(configuration: configuration, logger: logger)
+            try await service.run()
+            return 0
+        } catch {
+            logger.critical("bloom could not start", metadata: ["error": .string("\(error)")])
+            return 1
+        }
+    }
+
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}

@@ -1,0 +1,46 @@
+import BloomCore
+
+extension CommandLineInterface {
+    /// Help for `bloom` or one command.
+    public static func usage(_ topic: String?) -> String {
+        switch topic {
+        case "serve":
+            return Self.serveUsage
+        case "version":
+            return """
+                Usage: bloom version [--json]
+
+                Prints the version, git revision and build date; --json prints them as a JSON object.
+
+                """
+        case "help":
+            return "Usage: bloom help [COMMAND]\n\nShows help for bloom or for one command.\n"
+        default:
+            var text = "Usage: bloom COMMAND [OPTIONS]\n\nCommands:\n"
+            for command in Self.commands {
+                text += "  " + command.name.padding(toLength: 10, withPad: " ", startingAt: 0) + command.summary + "\n"
+            }
+            text += "\nRun 'bloom COMMAND --help' for a command's options.\n"
+            return text
+        }
+    }
+
+    private static var serveUsage: String {
+        var text = """
+            Usage: bloom serve [OPTIONS]
+
+            Runs Bloom in the foreground until SIGTERM or SIGINT, then drains open requests.
+
+            Options (each also settable by its environment variable, by .env or by bloom.json;
+            flags win, then the environment, then .env, then bloom.json, then the default):
+
+            """
+        for setting in Configuration.settings {
+            guard let flag = setting.flag else { continue }
+            let name = "  --\(flag) VALUE".padding(toLength: 26, withPad: " ", startingAt: 0)
+            text += "\(name)\(setting.help) [\(setting.environmentName)]\n"
+        }
+        text += "\nEvery variable, with its default, is listed in .env.example.\n"
+        return text
+    }
+}

@@ -1,0 +1,95 @@
+import BloomCore
+import Foundation
+
+/// `bloom`'s commands: parsing into an ``Invocation``, usage text, and running it.
+public enum CommandLineInterface {
+    /// A parsed command line.
+    public enum Invocation: Equatable, Sendable {
+        /// `serve`, with flag name → value for the configuration loader.
+        case serve(flags: [String: String])
+        case version(json: Bool)
+        /// `help`, `--help`, or `COMMAND --help`; the topic is a command name.
+        case help(topic: String?)
+    }
+
+    /// A command line that cannot be run; the message is printed above the usage.
+    public struct UsageError: Error, Equatable, CustomStringConvertible {
+        public let message: String
+        public let command: String?
+        public var description: String { self.message }
+    }
+
+    static let commands: [(name: String, summary: String)] = [
+        ("serve", "Run the server (web site, chat and API) in the foreground."),
+        ("version", "Print the version, git revision and build date."),
+        ("help", "Show help for bloom or for one command."),
+    ]
+
+    /// Parses the arguments after the program name.
+    public static func parse(_ arguments: [String]) throws(UsageError) -> Invocation {
+        guard let command = arguments.first else { return .help(topic: nil) }
+        let rest = Array(arguments.dropFirst())
+        switch command {
+        case "-h", "--help":
+            return .help(topic: nil)
+        case "help":
+            guard rest.count <= 1 else {
+                throw UsageError(message: "help takes at most one command name", command: nil)
+            }
+            if let topic = rest.first, !Self.commands.contains(where: { $0.name == topic }) {
+                throw UsageError(message: "unknown command \"\(topic)\"", command: nil)
+            }
+            return .help(topic: rest.first)
+        case "serve":
+            if rest.contains("--help") || rest.contains("-h") { return .help(topic: "serve") }
+            return .serve(flags: try Self.flags(rest, allowed: Self.serveFlags, command: "serve"))
+        case "version":
+            if rest.contains("--help") || rest.contains("-h") { return .help(topic: "version") }
+            let flags = try Self.flags(rest, allowed: [], switches: ["json"], command: "version")
+            return .version(json: flags["json"] != nil)
+        default:
+            throw UsageError(message: "unknown command \"\(command)\"", command: nil)
+        }
+    }
+
+    /// Flags `serve` accepts: every setting that has one.
+    static var serveFlags: [String] { Configuration.settings.compactMap(\.flag) }
+
+    /// Parses `--name value`, `--name=value` and, for `switches`, a bare `--name`.
+    private static func flags(
+        _ arguments: [String],
+        allowed: [String],
+        switches: [String] = [],
+        command: String
+    ) throws(UsageError) -> [String: String] {
+        var result: [String: String] = [:]
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            guard argument.hasPrefix("--"), argument.count > 2 else {
+                throw UsageError(message: "unexpected argument \"\(argument)\"", command: command)
+            }
+            let body = argument.dropFirst(2)
+            let parts = body.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = String(parts[0])
+            if switches.contains(name) {
+                guard parts.count == 1 else { throw UsageError(message: "--\(name) takes no value", command: command) }
+                result[name] = "true"
+            } else if allowed.contains(name) {
+                if parts.count == 2 {
+                    result[name] = String(parts[1])
+                } else {
+                    guard index + 1 < arguments.count else {
+                        throw UsageError(message: "--\(name) needs a value", command: command)
+                    }
+                    index += 1
+                    result[name] = arguments[index]
+                }
+            } else {
+                throw UsageError(message: "unknown option --\(name)", command: command)
+            }
+            index += 1
+        }
+        return result
+    }
+}

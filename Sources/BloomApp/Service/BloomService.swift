@@ -1,0 +1,151 @@
+public import BloomCore
+import BloomHTTP
+import Dispatch
+import Foundation
+import Glibc
+
+/// The running Bloom: configuration in, HTTP server, health monitor and handlers wired
+/// together, until a signal asks it to stop.
+public final class BloomService: Sendable {
+    public let configuration: Configuration
+    public let logger: Logger
+    public let health: HealthMonitor
+    let server: HTTPServer
+
+    /// Builds everything; nothing listens until ``start()``.
+    public init(configuration: Configuration, logger: Logger, build: BuildInfo = .current) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.health = HealthMonitor(
+            checks: [DataDirectoryCheck(path: configuration.dataDirectory)],
+            logger: logger.child(label: "health")
+        )
+
+        let serverBox = ServerBox()
+        let info = InfoHandler(
+            configuration: configuration,
+            build: build,
+            startedAt: Date(),
+            startedMonotonic: MonotonicClock.now(),
+            port: { serverBox.server?.port ?? configuration.port }
+        )
+        let handlers = HealthHandlers(monitor: self.health, pingInterval: configuration.ssePingInterval)
+        let application = HTTPApplication(
+            router: Self.routes(health: handlers, info: info),
+            middleware: [
+                RequestIDMiddleware(),
+                SecurityHeadersMiddleware(),
+                CORSMiddleware(origins: configuration.corsOrigins),
+            ],
+            staticFiles: StaticFiles(root: configuration.publicDirectory),
+            logger: logger.child(label: "http"),
+            accessLog: true
+        )
+        self.server = try HTTPServer(
+            configuration: Self.serverConfiguration(configuration),
+            responder: application,
+            logger: logger.child(label: "http")
+        )
+        serverBox.server = self.server
+    }
+
+    /// The port the server listens on (the kernel's choice when configured with 0).
+    public var port: Int { self.server.port }
+
+    /// Prepares the data directory, runs the first health check and starts listening.
+    public func start() async throws {
+        try FileManager.default.createDirectory(
+            atPath: self.configuration.dataDirectory, withIntermediateDirectories: true)
+        await self.health.refresh()
+        try self.server.start()
+        self.health.setCondition("startup", met: true)
+        self.logger.info(
+            "listening",
+            metadata: [
+                "address": .string("http://\(self.configuration.host):\(self.server.port)"),
+                "event_loops": .integer(self.configuration.eventLoops),
+                "health": .string(self.health.snapshot.status.rawValue),
+            ]
+        )
+        if StaticFiles(root: self.configuration.publicDirectory) == nil {
+            self.logger.warning(
+                "static files folder not found; only the API is served",
+                metadata: ["public_dir": .string(self.configuration.publicDirectory)])
+        }
+    }
+
+    /// Drains: readiness off, stop accepting, let requests finish until the shutdown timeout.
+    public func stop() async {
+        self.health.beginDraining()
+        self.logger.info("shutting down", metadata: ["deadline": .string("\(self.configuration.shutdownTimeout)")])
+        await self.server.shutdown(timeout: self.configuration.shutdownTimeout)
+        self.logger.info("stopped")
+    }
+
+    /// Starts, then serves until SIGTERM or SIGINT, then drains and returns.
+    public func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        try await self.start()
+        let monitor = Task { await self.health.runPeriodically() }
+        await Self.waitForTerminationSignal()
+        monitor.cancel()
+        await self.stop()
+    }
+
+    /// Suspends until SIGTERM or SIGINT arrives.
+    static func waitForTerminationSignal() async {
+        let queue = DispatchQueue(label: "bloom.signals")
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let once = SignalLatch(continuation)
+            var sources: [any DispatchSourceSignal] = []
+            for number in [SIGTERM, SIGINT] {
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+                source.setEventHandler { once.fire() }
+                source.resume()
+                sources.append(source)
+            }
+            once.keep(sources)
+        }
+    }
+
+    private static func serverConfiguration(_ configuration: Configuration) -> HTTPServerConfiguration {
+        var server = HTTPServerConfiguration()
+        server.host = configuration.host
+        server.port = configuration.port
+        server.eventLoops = configuration.eventLoops
+        server.maxHeaderBytes = configuration.maxHeaderBytes
+        server.maxBodyBytes = configuration.maxBodyBytes
+        server.maxConnections = configuration.maxConnections
+        server.headerTimeout = configuration.headerTimeout
+        server.bodyTimeout = configuration.bodyTimeout
+        server.idleTimeout = configuration.idleTimeout
+        return server
+    }
+}
+
+/// Lets the `/info` handler read the bound port of a server created after it.
+private final class ServerBox: @unchecked Sendable {
+    /// Written once during ``BloomService/init``, before any request can be served.
+    var server: HTTPServer?
+}
+
+/// Resumes a continuation on the first signal only; keeps the signal sources alive.
+private final class SignalLatch: @unchecked Sendable {
+    private var continuation: CheckedContinuation<Void, Never>?
+    private var sources: [any DispatchSourceSignal] = []
+    /// Every access happens on the signal queue or before the sources resume.
+    private let lock = NSLock()
+
+    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
+
+    func keep(_ sources: [any DispatchSourceSignal]) { self.lock.withLock { self.sources = sources } }
+
+    func fire() {
+        let continuation = self.lock.withLock { () -> CheckedContinuation<Void, Never>? in
+            defer { self.continuation = nil }
+            return self.continuation
+        }
+        continuation?.resume()
+    }
+}
