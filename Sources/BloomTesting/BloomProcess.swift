@@ -46,8 +46,12 @@ public final class BloomProcess: Sendable {
             let data = handle.availableData
             output.bytes.withLock { $0.append(contentsOf: data) }
         }
-        try process.run()
+        // Foundation's Process.run is not safe to call from two threads at once on Linux
+        // (seen crashing in memcpy inside it when process tests ran in parallel).
+        try Self.launchLock.withLock { _ in try process.run() }
     }
+
+    private static let launchLock = Mutex(())
 
     /// Everything the process wrote to stdout and stderr so far.
     public var text: String { self.output.bytes.withLock { String(decoding: $0, as: UTF8.self) } }

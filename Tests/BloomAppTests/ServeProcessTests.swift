@@ -4,7 +4,7 @@ import Glibc
 import Testing
 
 /// The `bloom` binary end to end: start, answer, drain on a signal, exit 0.
-@Suite("bloom serve as a process")
+@Suite("bloom serve as a process", .serialized)
 struct ServeProcessTests {
     static func temporaryDirectory() throws -> String {
         let path = NSTemporaryDirectory() + "bloom-process-\(UUID().uuidString)"
