@@ -17,6 +17,7 @@ public enum TestHTTPServer {
         var configuration = HTTPServerConfiguration()
         configuration.host = "127.0.0.1"
         configuration.eventLoops = 2
+        configuration.standardHeaders = StandardHeaders(SecurityHeadersMiddleware.standardHeaders)
         configure(&configuration)
         configuration.port = 0
         let logger = logSink.logger(label: "test.http")

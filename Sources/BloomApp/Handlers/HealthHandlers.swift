@@ -14,7 +14,7 @@ struct HealthHandlers: Sendable {
         let snapshot = self.monitor.snapshot
         var response = HTTPResponse.json(
             bytes: snapshot.document, status: snapshot.status == .down ? .serviceUnavailable : .ok)
-        response.headers.set("Cache-Control", "no-store")
+        response.headers.add("Cache-Control", "no-store")
         return response
     }
 

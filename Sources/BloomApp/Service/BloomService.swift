@@ -120,6 +120,7 @@ public final class BloomService: Sendable {
         server.headerTimeout = configuration.headerTimeout
         server.bodyTimeout = configuration.bodyTimeout
         server.idleTimeout = configuration.idleTimeout
+        server.standardHeaders = StandardHeaders(SecurityHeadersMiddleware.standardHeaders)
         return server
     }
 }

@@ -12,7 +12,21 @@ struct PartialRequest {
     var readingValue = false
     var headBytes = 0
     var body: [UInt8] = []
-    var expectsContinue = false
+
+    /// Readies the struct for the next request, keeping the scratch buffers' capacity so a
+    /// keep-alive connection does not reallocate them per request.
+    mutating func reset() {
+        self.method = nil
+        self.target.removeAll(keepingCapacity: true)
+        self.version = .http11
+        self.headers = HTTPHeaders()
+        self.headers.reserveTypicalCapacity()
+        self.field.removeAll(keepingCapacity: true)
+        self.value.removeAll(keepingCapacity: true)
+        self.readingValue = false
+        self.headBytes = 0
+        self.body = []
+    }
 
     mutating func finishHeaderField() {
         guard self.readingValue || !self.field.isEmpty else { return }
@@ -29,18 +43,23 @@ enum ParserSettings {
     nonisolated(unsafe) static let shared: UnsafeMutablePointer<http_parser_settings> = {
         let settings = UnsafeMutablePointer<http_parser_settings>.allocate(capacity: 1)
         settings.initialize(to: http_parser_settings())
-        settings.pointee.on_message_begin = { parser in connection(parser).onMessageBegin() }
-        settings.pointee.on_url = { parser, at, length in connection(parser).onTarget(at, length) }
-        settings.pointee.on_header_field = { parser, at, length in connection(parser).onHeaderField(at, length) }
-        settings.pointee.on_header_value = { parser, at, length in connection(parser).onHeaderValue(at, length) }
-        settings.pointee.on_headers_complete = { parser in connection(parser).onHeadersComplete() }
-        settings.pointee.on_body = { parser, at, length in connection(parser).onBody(at, length) }
-        settings.pointee.on_message_complete = { parser in connection(parser).onMessageComplete() }
+        settings.pointee.on_message_begin = { parser in with(parser) { $0.onMessageBegin() } }
+        settings.pointee.on_url = { parser, at, length in with(parser) { $0.onTarget(at, length) } }
+        settings.pointee.on_header_field = { parser, at, length in with(parser) { $0.onHeaderField(at, length) } }
+        settings.pointee.on_header_value = { parser, at, length in with(parser) { $0.onHeaderValue(at, length) } }
+        settings.pointee.on_headers_complete = { parser in with(parser) { $0.onHeadersComplete() } }
+        settings.pointee.on_body = { parser, at, length in with(parser) { $0.onBody(at, length) } }
+        settings.pointee.on_message_complete = { parser in with(parser) { $0.onMessageComplete() } }
         return settings
     }()
 
-    private static func connection(_ parser: UnsafeMutablePointer<http_parser>?) -> HTTPConnection {
-        Unmanaged<HTTPConnection>.fromOpaque(parser!.pointee.data).takeUnretainedValue()
+    /// Calls `body` with the parser's connection without retaining it: the connection is alive
+    /// for the whole `http_parser_execute` call that invokes the callbacks.
+    private static func with(
+        _ parser: UnsafeMutablePointer<http_parser>?,
+        _ body: (HTTPConnection) -> Int32
+    ) -> Int32 {
+        Unmanaged<HTTPConnection>.fromOpaque(parser!.pointee.data)._withUnsafeGuaranteedRef(body)
     }
 }
 
@@ -52,7 +71,7 @@ extension HTTPConnection {
     private static let stop: Int32 = -1
 
     func onMessageBegin() -> Int32 {
-        self.request = PartialRequest()
+        self.request.reset()
         self.phase = .readingHead
         self.headCompletedAt = 0
         self.deadline = self.loop.now &+ MonotonicClock.nanoseconds(self.server.configuration.headerTimeout)
@@ -121,7 +140,7 @@ extension HTTPConnection {
             self.phase = .readingBody
             self.deadline = self.loop.now &+ MonotonicClock.nanoseconds(self.server.configuration.bodyTimeout)
             if self.request.headers.hasToken("100-continue", in: "Expect") && self.request.version == .http11 {
-                self.output.append(contentsOf: Self.continueLine)
+                self.output.appendStatic("HTTP/1.1 100 Continue\r\n\r\n")
                 self.flush()
             }
         } else {
@@ -150,8 +169,6 @@ extension HTTPConnection {
         self.parseRefusal = HTTPError(status, code: code, message: message)
         return Self.stop
     }
-
-    private static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     private static func method(_ raw: UInt32) -> HTTPMethod? {
         switch raw {

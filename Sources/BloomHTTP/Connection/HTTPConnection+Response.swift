@@ -16,7 +16,8 @@ extension HTTPConnection {
             headers: self.request.headers,
             body: self.request.body
         )
-        self.request = PartialRequest()
+        self.request.headers = HTTPHeaders()
+        self.request.body = []
         self.exchangeCounter &+= 1
         self.exchange = Exchange(
             id: self.exchangeCounter,
@@ -29,7 +30,8 @@ extension HTTPConnection {
         self.phase = .responding
         self.deadline = 0
 
-        switch self.server.responder.respond(to: request, context: self.makeContext()) {
+        let outcome = self.server.responder.respond(to: request, context: self.makeContext())
+        switch consume outcome {
         case .now(let response):
             self.send(response)
         case .later(let work):
@@ -65,7 +67,7 @@ extension HTTPConnection {
         let sendsBody = response.status.allowsBody && exchange.method != .head
         exchange.keepAlive = exchange.keepAlive && !self.draining && !self.server.isDraining
         exchange.status = response.status.code
-        exchange.requestID = response.headers["X-Request-ID"] ?? ""
+        exchange.requestID = response.requestID
         exchange.route = response.route
         exchange.bodyBytes = sendsBody ? body.count : 0
         self.writeHead(response, exchange: exchange, contentLength: response.status.allowsBody ? body.count : nil)
@@ -82,7 +84,7 @@ extension HTTPConnection {
         guard var exchange = self.exchange else { return }
         exchange.keepAlive = exchange.keepAlive && !self.draining && !self.server.isDraining
         exchange.status = response.status.code
-        exchange.requestID = response.headers["X-Request-ID"] ?? ""
+        exchange.requestID = response.requestID
         exchange.route = response.route
         // HTTP/1.0 has no chunked coding: the body ends when the connection closes.
         exchange.chunked = exchange.version == .http11
@@ -121,9 +123,9 @@ extension HTTPConnection {
         }
         if exchange.chunked {
             self.output.append(contentsOf: Array(String(bytes.count, radix: 16).utf8))
-            self.output.append(contentsOf: Self.crlf)
+            self.output.appendStatic("\r\n")
             self.output.append(contentsOf: bytes)
-            self.output.append(contentsOf: Self.crlf)
+            self.output.appendStatic("\r\n")
         } else {
             self.output.append(contentsOf: bytes)
         }
@@ -153,7 +155,7 @@ extension HTTPConnection {
             self.flush()
             return
         }
-        if exchange.chunked { self.output.append(contentsOf: Self.lastChunk) }
+        if exchange.chunked { self.output.appendStatic("0\r\n\r\n") }
         self.finishExchange(completed: failure == nil)
         self.flush()
     }
@@ -257,55 +259,103 @@ extension HTTPConnection {
     /// Framing fields (`Content-Length`, `Transfer-Encoding`, `Connection`, `Date`) are the
     /// server's to set; handler values for them are ignored.
     private func writeHead(_ response: HTTPResponse, exchange: Exchange, contentLength: Int?) {
-        self.output.append(contentsOf: Self.statusLine(response.status))
-        for field in response.headers where !Self.isFramingField(field.name) {
-            Self.appendField(field.name, field.value, to: &self.output)
+        self.output.reserveCapacity(self.output.count + 512)
+        Self.appendStatusLine(response.status, to: &self.output)
+        let standard = self.server.configuration.standardHeaders
+        var overridden: UInt64 = 0
+        response.headers.fields.withUnsafeBufferPointer { fields in
+            for index in fields.indices where !Self.isFramingField(fields[index].name) {
+                Self.appendField(fields[index].name, fields[index].value, to: &self.output)
+                if !standard.isEmpty { overridden |= standard.overriddenBits(by: fields[index].name) }
+            }
         }
-        self.output.append(contentsOf: Self.dateName)
+        standard.append(to: &self.output, except: overridden)
+        self.output.appendStatic("Date: ")
         self.output.append(contentsOf: self.loop.dateCache.current())
-        self.output.append(contentsOf: Self.crlf)
+        self.output.appendStatic("\r\n")
         if let contentLength {
-            self.output.append(contentsOf: Self.contentLengthName)
-            self.output.append(contentsOf: Array(String(contentLength).utf8))
-            self.output.append(contentsOf: Self.crlf)
+            self.output.appendStatic("Content-Length: ")
+            Self.appendDecimal(contentLength, to: &self.output)
+            self.output.appendStatic("\r\n")
         } else if exchange.chunked {
-            self.output.append(contentsOf: Self.chunkedField)
+            self.output.appendStatic("Transfer-Encoding: chunked\r\n")
         }
         if !exchange.keepAlive {
-            self.output.append(contentsOf: Self.closeField)
+            self.output.appendStatic("Connection: close\r\n")
         } else if exchange.version == .http10 {
-            self.output.append(contentsOf: Self.keepAliveField)
+            self.output.appendStatic("Connection: keep-alive\r\n")
         }
-        self.output.append(contentsOf: Self.crlf)
+        self.output.appendStatic("\r\n")
     }
 
     /// Appends `name: value`, replacing CR, LF and NUL so a handler can never split a response.
     private static func appendField(_ name: String, _ value: String, to output: inout [UInt8]) {
-        for byte in name.utf8 { output.append(Self.isUnsafeHeaderByte(byte) ? 0x20 : byte) }
-        output.append(contentsOf: Self.colonSpace)
-        for byte in value.utf8 { output.append(Self.isUnsafeHeaderByte(byte) ? 0x20 : byte) }
-        output.append(contentsOf: Self.crlf)
+        Self.appendHeaderText(name, to: &output)
+        output.appendStatic(": ")
+        Self.appendHeaderText(value, to: &output)
+        output.appendStatic("\r\n")
     }
 
-    private static func isUnsafeHeaderByte(_ byte: UInt8) -> Bool { byte == 13 || byte == 10 || byte == 0 }
+    private static func appendHeaderText(_ text: String, to output: inout [UInt8]) {
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            Self.appendHeaderBytes(bytes, to: &output)
+        }
+        if copied == nil { Array(text.utf8).withUnsafeBufferPointer { Self.appendHeaderBytes($0, to: &output) } }
+    }
 
+    private static func appendHeaderBytes(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        var clean = true
+        for byte in bytes where byte < 32 && (byte == 13 || byte == 10 || byte == 0) {
+            clean = false
+            break
+        }
+        if clean {
+            output.append(contentsOf: bytes)
+        } else {
+            // Rare: only a buggy handler puts control characters in a header.
+            for byte in bytes { output.append(byte == 13 || byte == 10 || byte == 0 ? 0x20 : byte) }
+        }
+    }
+
+    /// The fields the server writes itself; compared by length first, since this runs for every
+    /// field of every response.
     private static func isFramingField(_ name: String) -> Bool {
-        HTTPHeaders.namesMatch(name, "Content-Length") || HTTPHeaders.namesMatch(name, "Transfer-Encoding")
-            || HTTPHeaders.namesMatch(name, "Connection") || HTTPHeaders.namesMatch(name, "Date")
+        switch name.utf8.count {
+        case 4: HTTPHeaders.namesMatch(name, "Date")
+        case 10: HTTPHeaders.namesMatch(name, "Connection")
+        case 14: HTTPHeaders.namesMatch(name, "Content-Length")
+        case 17: HTTPHeaders.namesMatch(name, "Transfer-Encoding")
+        default: false
+        }
     }
 
-    private static func statusLine(_ status: HTTPStatus) -> [UInt8] {
-        if status.code == 200 { return Self.okLine }
-        return Array("HTTP/1.1 \(status.code) \(status.reason)\r\n".utf8)
+    /// Appends `value` in decimal without creating a String.
+    private static func appendDecimal(_ value: Int, to output: inout [UInt8]) {
+        guard value >= 10 else {
+            output.append(48 + UInt8(value))
+            return
+        }
+        Self.appendDecimal(value / 10, to: &output)
+        output.append(48 + UInt8(value % 10))
     }
 
-    static let crlf: [UInt8] = [13, 10]
-    private static let okLine = Array("HTTP/1.1 200 OK\r\n".utf8)
-    private static let colonSpace = Array(": ".utf8)
-    private static let dateName = Array("Date: ".utf8)
-    private static let contentLengthName = Array("Content-Length: ".utf8)
-    private static let chunkedField = Array("Transfer-Encoding: chunked\r\n".utf8)
-    private static let closeField = Array("Connection: close\r\n".utf8)
-    private static let keepAliveField = Array("Connection: keep-alive\r\n".utf8)
-    private static let lastChunk = Array("0\r\n\r\n".utf8)
+    private static func appendStatusLine(_ status: HTTPStatus, to output: inout [UInt8]) {
+        if status.code == 200 {
+            output.appendStatic("HTTP/1.1 200 OK\r\n")
+            return
+        }
+        output.appendStatic("HTTP/1.1 ")
+        Self.appendDecimal(status.code, to: &output)
+        output.append(UInt8(ascii: " "))
+        output.append(contentsOf: status.reason.utf8)
+        output.appendStatic("\r\n")
+    }
+
+}
+
+extension [UInt8] {
+    /// Appends a literal's bytes; unlike a stored `[UInt8]` constant, no reference count moves.
+    mutating func appendStatic(_ text: StaticString) {
+        text.withUTF8Buffer { self.append(contentsOf: $0) }
+    }
 }

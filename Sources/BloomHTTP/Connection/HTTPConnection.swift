@@ -24,6 +24,7 @@ final class HTTPConnection: EventLoop.Selectable, @unchecked Sendable {
     let loop: EventLoop
     let server: HTTPServer
     let parser: UnsafeMutablePointer<http_parser>
+    let environment: ConnectionEnvironment
 
     var phase = Phase.idle
     var request = PartialRequest()
@@ -71,6 +72,11 @@ final class HTTPConnection: EventLoop.Selectable, @unchecked Sendable {
         self.remoteAddress = remoteAddress
         self.loop = loop
         self.server = server
+        self.environment = ConnectionEnvironment(
+            remoteAddress: remoteAddress,
+            shutdown: server.shutdownSignal,
+            logger: server.logger
+        )
         self.parser = .allocate(capacity: 1)
         http_parser_init(self.parser, HTTP_REQUEST)
         self.parser.pointee.data = Unmanaged.passUnretained(self).toOpaque()
@@ -203,10 +209,8 @@ final class HTTPConnection: EventLoop.Selectable, @unchecked Sendable {
     func makeContext() -> RequestContext {
         RequestContext(
             requestID: "",
-            remoteAddress: self.remoteAddress,
             receivedAt: self.headCompletedAt == 0 ? self.loop.now : self.headCompletedAt,
-            shutdown: self.server.shutdownSignal,
-            logger: self.server.logger
+            connection: self.environment
         )
     }
 

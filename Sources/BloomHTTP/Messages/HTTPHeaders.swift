@@ -5,10 +5,15 @@
 public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
     public private(set) var fields: [(name: String, value: String)] = []
 
+    /// Room for the fields a typical response ends with (its own plus the middleware's), so
+    /// that adding them does not reallocate on the hot path.
+    static let typicalCount = 10
+
     public init() {}
 
     public init(dictionaryLiteral elements: (String, String)...) {
-        self.fields = elements.map { (name: $0.0, value: $0.1) }
+        self.fields.reserveCapacity(Swift.max(Self.typicalCount, elements.count))
+        for (name, value) in elements { self.fields.append((name: name, value: value)) }
     }
 
     public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
@@ -20,6 +25,10 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     public var count: Int { self.fields.count }
+
+    mutating func reserveTypicalCapacity() {
+        if self.fields.capacity < Self.typicalCount { self.fields.reserveCapacity(Self.typicalCount) }
+    }
 
     /// The first value of `name`, or nil.
     public subscript(name: String) -> String? {
@@ -68,9 +77,25 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         return false
     }
 
+    /// ASCII case-insensitive comparison of field names (RFC 9110 §5.1).
     static func namesMatch<A: StringProtocol, B: StringProtocol>(_ a: A, _ b: B) -> Bool {
-        guard a.utf8.count == b.utf8.count else { return false }
-        return zip(a.utf8, b.utf8).allSatisfy { Self.lowercased($0) == Self.lowercased($1) }
+        let matched = a.utf8.withContiguousStorageIfAvailable { left in
+            b.utf8.withContiguousStorageIfAvailable { right in Self.bytesMatch(left, right) }
+        }
+        if let matched, let result = matched { return result }
+        return Self.bytesMatch(Array(a.utf8), Array(b.utf8))
+    }
+
+    private static func bytesMatch<C: Collection<UInt8>>(_ left: C, _ right: C) -> Bool where C.Index == Int {
+        guard left.count == right.count else { return false }
+        var index = left.startIndex
+        var other = right.startIndex
+        while index < left.endIndex {
+            if Self.lowercased(left[index]) != Self.lowercased(right[other]) { return false }
+            index += 1
+            other += 1
+        }
+        return true
     }
 
     private static func lowercased(_ byte: UInt8) -> UInt8 {

@@ -27,16 +27,19 @@ public struct HTTPRequest: Sendable {
 
     /// The path part of the target, percent-encoding left as sent.
     public var path: Substring {
-        if let mark = self.target.firstIndex(of: "?") {
-            return self.target[..<mark]
-        }
-        return self.target[...]
+        guard let mark = self.queryMark else { return self.target[...] }
+        return self.target[..<mark]
     }
 
     /// The query string after `?`, without it, or nil.
     public var queryString: Substring? {
-        guard let mark = self.target.firstIndex(of: "?") else { return nil }
-        return self.target[self.target.index(after: mark)...]
+        guard let mark = self.queryMark else { return nil }
+        return self.target[self.target.utf8.index(after: mark)...]
+    }
+
+    /// Where `?` is; searched as bytes, because a Character search walks grapheme clusters.
+    private var queryMark: String.Index? {
+        self.target.utf8.firstIndex(of: UInt8(ascii: "?"))
     }
 
     /// Decoded query parameters; the first of a repeated name wins.

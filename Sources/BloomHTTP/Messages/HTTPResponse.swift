@@ -7,6 +7,8 @@ public struct HTTPResponse: Sendable {
     public var body: Body
     /// The route pattern that produced the response, for the access log and metrics.
     public var route: String?
+    /// The request's id, for the access log; the `X-Request-ID` header carries it to the client.
+    public var requestID = ""
 
     /// What follows the head.
     public enum Body: Sendable {
@@ -20,6 +22,7 @@ public struct HTTPResponse: Sendable {
     public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: Body = .bytes([])) {
         self.status = status
         self.headers = headers
+        self.headers.reserveTypicalCapacity()
         self.body = body
     }
 

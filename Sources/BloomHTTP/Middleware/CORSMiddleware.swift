@@ -6,16 +6,19 @@
 public struct CORSMiddleware: HTTPMiddleware {
     public let allowedOrigins: Set<String>
     public let allowsAnyOrigin: Bool
+    /// False when no origin is configured: then the middleware does nothing at all.
+    private let isEnabled: Bool
     static let allowedMethods = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
     static let allowedHeaders = "Content-Type, Authorization, X-Request-ID, X-CSRF-Token"
 
     public init(origins: [String]) {
         self.allowsAnyOrigin = origins.contains("*")
         self.allowedOrigins = Set(origins.filter { $0 != "*" }.map { $0.lowercased() })
+        self.isEnabled = !origins.isEmpty
     }
 
     public func intercept(_ request: inout HTTPRequest, context: inout RequestContext) -> HTTPResponse? {
-        guard request.method == .options, let origin = request.headers["Origin"],
+        guard self.isEnabled, request.method == .options, let origin = request.headers["Origin"],
             request.headers.contains("Access-Control-Request-Method")
         else { return nil }
         guard self.allows(origin) else {
@@ -31,7 +34,7 @@ public struct CORSMiddleware: HTTPMiddleware {
     }
 
     public func decorate(_ response: inout HTTPResponse, request: HTTPRequest?, context: RequestContext) {
-        guard let origin = request?.headers["Origin"], self.allows(origin) else { return }
+        guard self.isEnabled, let origin = request?.headers["Origin"], self.allows(origin) else { return }
         response.headers.set("Access-Control-Allow-Origin", self.allowsAnyOrigin ? "*" : origin)
         response.headers.set("Access-Control-Expose-Headers", "X-Request-ID, Retry-After")
         if !self.allowsAnyOrigin { response.headers.add("Vary", "Origin") }

@@ -94,6 +94,7 @@ public struct HTTPApplication: HTTPResponder {
             step.decorate(&response, request: request, context: context)
         }
         response.route = context.route
+        if !context.requestID.isEmpty { response.requestID = context.requestID }
         return response
     }
 

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Maps a method and path to a handler.
 ///
 /// Patterns are literal segments and `{name}` parameters (`/api/models/{name}`); a literal
@@ -5,8 +7,9 @@
 /// `/api/models/{name}` can live side by side. `HEAD` is served by the `GET` route.
 public struct Router: Sendable {
     public private(set) var routes: [Route] = []
-    /// Routes without parameters, by path then method: the common case, found by one look-up.
-    private var literal: [String: [HTTPMethod: Int]] = [:]
+    /// Routes without parameters, by path: the common case, found by one hash look-up. Each
+    /// path holds its few (method, route index) pairs in a list.
+    private var literal: [LiteralPath: [(method: HTTPMethod, index: Int)]] = [:]
     /// Routes with parameters, tried in order of specificity.
     private var patterned: [Int] = []
 
@@ -25,18 +28,18 @@ public struct Router: Sendable {
             self.patterned.append(index)
             self.patterned.sort { self.routes[$0].specificity > self.routes[$1].specificity }
         } else {
-            self.literal[pattern, default: [:]][method] = index
+            self.literal[LiteralPath(pattern[...]), default: []].append((method, index))
         }
     }
 
     /// The route for `method` and `path`, with its decoded path parameters.
     public func match(method: HTTPMethod, path: Substring) -> RouteMatch {
         let lookup = method == .head ? HTTPMethod.get : method
-        if let methods = self.literal[String(path)] {
-            if let index = methods[lookup] {
-                return .found(self.routes[index], [:])
+        if let methods = self.literal[LiteralPath(path)] {
+            if let entry = methods.first(where: { $0.method == lookup }) {
+                return .found(self.routes[entry.index], [:])
             }
-            return .wrongMethod(allowed: Self.allowed(Array(methods.keys)))
+            return .wrongMethod(allowed: Self.allowed(methods.map(\.method)))
         }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         var allowed: [HTTPMethod] = []
@@ -134,4 +137,36 @@ extension Router {
     public mutating func put(_ pattern: String, _ handler: RouteHandler) { self.add(.put, pattern, handler) }
     public mutating func patch(_ pattern: String, _ handler: RouteHandler) { self.add(.patch, pattern, handler) }
     public mutating func delete(_ pattern: String, _ handler: RouteHandler) { self.add(.delete, pattern, handler) }
+}
+
+/// A literal route path as a dictionary key, hashed by its bytes (FNV-1a) so that a request's
+/// path, a `Substring`, is looked up without building a `String` first.
+private struct LiteralPath: Hashable, Sendable {
+    let path: Substring
+    let bytesHash: UInt64
+
+    init(_ path: Substring) {
+        self.path = path
+        self.bytesHash =
+            path.utf8.withContiguousStorageIfAvailable(Self.fnv1a)
+            ?? Array(path.utf8).withUnsafeBufferPointer(Self.fnv1a)
+    }
+
+    static func == (lhs: LiteralPath, rhs: LiteralPath) -> Bool {
+        guard lhs.bytesHash == rhs.bytesHash, lhs.path.utf8.count == rhs.path.utf8.count else { return false }
+        let equal = lhs.path.utf8.withContiguousStorageIfAvailable { left in
+            rhs.path.utf8.withContiguousStorageIfAvailable { right in
+                left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0
+            }
+        }
+        return (equal ?? nil) ?? lhs.path.utf8.elementsEqual(rhs.path.utf8)
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(self.bytesHash) }
+
+    private static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
+    }
 }

@@ -23,7 +23,10 @@ final class EventLoop: @unchecked Sendable {
     private let tickInterval: UInt64 = 250_000_000
 
     // Loop-confined state below.
-    private var selectables: [Int32: any Selectable] = [:]
+    /// Indexed by file descriptor: descriptors are small integers, and an array look-up per
+    /// event is cheaper than hashing.
+    private var selectables: [(any Selectable)?] = []
+    private var registeredCount = 0
     private var tickHandlers: [(UInt64) -> Void] = []
     private var stopping = false
     private var threadID: pthread_t?
@@ -84,7 +87,12 @@ final class EventLoop: @unchecked Sendable {
     // MARK: - Registration (loop thread only)
 
     func register(_ fd: Int32, _ selectable: any Selectable, events: UInt32) {
-        self.selectables[fd] = selectable
+        let index = Int(fd)
+        if index >= self.selectables.count {
+            self.selectables.append(contentsOf: repeatElement(nil, count: index + 1 - self.selectables.count))
+        }
+        self.selectables[index] = selectable
+        self.registeredCount += 1
         var event = epoll_event()
         event.events = events
         event.data.fd = fd
@@ -100,13 +108,16 @@ final class EventLoop: @unchecked Sendable {
 
     /// Forgets `fd`; the caller closes it.
     func deregister(_ fd: Int32) {
-        self.selectables[fd] = nil
+        guard Int(fd) < self.selectables.count, self.selectables[Int(fd)] != nil else { return }
+        self.selectables[Int(fd)] = nil
+        self.registeredCount -= 1
         epoll_ctl(self.epollFD, EPOLL_CTL_DEL, fd, nil)
     }
 
     /// Everything registered on this loop, for shutdown and deadline sweeps.
     func allSelectables() -> [any Selectable] {
-        Array(self.selectables.values)
+        guard self.registeredCount > 0 else { return [] }
+        return self.selectables.compactMap { $0 }
     }
 
     /// Adds work run about four times a second with the current time (deadline checks).
@@ -147,17 +158,17 @@ final class EventLoop: @unchecked Sendable {
             _ = read(self.wakeFD, &value, 8)
             return
         }
-        self.selectables[fd]?.handleEvents(event.events)
+        let index = Int(fd)
+        if index < self.selectables.count { self.selectables[index]?.handleEvents(event.events) }
     }
 
     private func runQueued() {
+        var work: [@Sendable () -> Void] = []
         while true {
-            let work = self.queued.withLock { queue -> [@Sendable () -> Void] in
-                defer { queue.removeAll(keepingCapacity: true) }
-                return queue
-            }
+            self.queued.withLock { swap(&work, &$0) }
             if work.isEmpty { return }
             for item in work { item() }
+            work.removeAll(keepingCapacity: true)
         }
     }
 }

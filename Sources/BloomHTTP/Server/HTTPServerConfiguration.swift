@@ -18,6 +18,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var bodyTimeout: Duration = .seconds(30)
     /// An open connection with no request in progress.
     public var idleTimeout: Duration = .seconds(75)
+    /// Fields added to every response that does not set them itself.
+    public var standardHeaders = StandardHeaders()
     /// Unsent response bytes above which a streaming writer waits for the client to read.
     public var writeHighWaterMark: Int = 64 * 1024
 
