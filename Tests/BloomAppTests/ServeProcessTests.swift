@@ -39,6 +39,29 @@ struct ServeProcessTests {
         #expect(bloom.text.contains("msg=\"stopped\""))
     }
 
+    @Test("the repository's Public folder is served with its types and an HTML policy")
+    func servesPublicFolder() async throws {
+        let directory = try Self.temporaryDirectory()
+        let publicFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Public").standardized.path
+        let bloom = try BloomProcess(
+            ["serve", "--port", "0", "--data-dir", directory + "/data", "--public-dir", publicFolder],
+            workingDirectory: directory
+        )
+        let port = try await bloom.waitForPort()
+        let client = try LoopbackClient(port: port)
+        try client.request("GET", "/")
+        let page = try await client.readResponse()
+        #expect(page.status == 200)
+        #expect(page.headers["content-type"] == "text/html; charset=utf-8")
+        #expect(page.headers["content-security-policy"]?.contains("script-src 'self'") == true)
+        #expect(page.text.contains("/health"))
+        try client.request("GET", "/style.css")
+        #expect(try await client.readResponse().headers["content-type"] == "text/css; charset=utf-8")
+        bloom.signal(SIGTERM)
+        #expect(await bloom.waitForExit() == 0)
+    }
+
     @Test("an unknown flag prints usage and exits 2")
     func unknownFlag() async throws {
         let bloom = try BloomProcess(["serve", "--colour", "blue"])

@@ -63,7 +63,7 @@ extension HTTPConnection {
     /// Queues a response whose body is known and finishes the exchange.
     func writeComplete(_ response: HTTPResponse, methodKnown: Bool) {
         guard var exchange = self.exchange else { return }
-        let body = response.bodyBytes ?? []
+        guard case .bytes(let body) = response.body else { preconditionFailure("writeComplete needs a complete body") }
         let sendsBody = response.status.allowsBody && exchange.method != .head
         exchange.keepAlive = exchange.keepAlive && !self.draining && !self.server.isDraining
         exchange.status = response.status.code
@@ -72,8 +72,7 @@ extension HTTPConnection {
         exchange.bodyBytes = sendsBody ? body.count : 0
         self.writeHead(response, exchange: exchange, contentLength: response.status.allowsBody ? body.count : nil)
         if sendsBody { self.output.append(contentsOf: body) }
-        self.exchange = exchange
-        self.finishExchange(completed: true)
+        self.finishExchange(exchange, completed: true)
     }
 
     // MARK: - Streaming
@@ -151,20 +150,20 @@ extension HTTPConnection {
             )
             // Without the last chunk the client can tell the body is incomplete (RFC 9112 §7.1).
             self.closeAfterFlush = true
-            self.finishExchange(completed: false)
+            self.finishExchange(exchange, completed: false)
             self.flush()
             return
         }
         if exchange.chunked { self.output.appendStatic("0\r\n\r\n") }
-        self.finishExchange(completed: failure == nil)
+        self.finishExchange(exchange, completed: failure == nil)
         self.flush()
     }
 
     // MARK: - Finishing an exchange
 
     /// Reports the exchange and readies the connection for the next request (or closes it).
-    private func finishExchange(completed: Bool) {
-        guard var exchange = self.exchange else { return }
+    private func finishExchange(_ exchange: Exchange, completed: Bool) {
+        var exchange = exchange
         self.exchange = nil
         self.task = nil
         exchange.keepAlive = exchange.keepAlive && completed && !self.draining
@@ -181,6 +180,7 @@ extension HTTPConnection {
     }
 
     func report(_ exchange: Exchange, completed: Bool) {
+        guard self.server.recordsExchanges else { return }
         self.server.responder.exchangeFinished(
             ExchangeRecord(
                 method: exchange.method,
@@ -271,7 +271,7 @@ extension HTTPConnection {
         }
         standard.append(to: &self.output, except: overridden)
         self.output.appendStatic("Date: ")
-        self.output.append(contentsOf: self.loop.dateCache.current())
+        self.loop.dateCache.append(to: &self.output)
         self.output.appendStatic("\r\n")
         if let contentLength {
             self.output.appendStatic("Content-Length: ")

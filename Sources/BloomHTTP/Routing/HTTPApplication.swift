@@ -88,7 +88,9 @@ public struct HTTPApplication: HTTPResponder {
         return self.finish(response, request: request, context: context)
     }
 
-    private func finish(_ response: HTTPResponse, request: HTTPRequest?, context: RequestContext) -> HTTPResponse {
+    private func finish(_ response: consuming HTTPResponse, request: HTTPRequest?, context: RequestContext)
+        -> HTTPResponse
+    {
         var response = response
         for step in self.middleware.reversed() {
             step.decorate(&response, request: request, context: context)
@@ -104,6 +106,9 @@ public struct HTTPApplication: HTTPResponder {
         return self.finish(
             ErrorResponder.response(for: error, requestID: context.requestID), request: nil, context: context)
     }
+
+    /// Only the access log consumes records so far.
+    public var recordsExchanges: Bool { self.accessLog && self.logger.isEnabled(.info) }
 
     public func exchangeFinished(_ record: ExchangeRecord) {
         guard self.accessLog, self.logger.isEnabled(.info) else { return }

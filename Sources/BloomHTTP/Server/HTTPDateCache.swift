@@ -8,14 +8,18 @@ final class HTTPDateCache {
     private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    /// The header value for the current second.
-    func current() -> [UInt8] {
+    /// Appends the header value for the current second.
+    func append(to output: inout [UInt8]) {
+        self.refresh()
+        output.append(contentsOf: self.value)
+    }
+
+    private func refresh() {
         var now = time(nil)
         if now != self.second {
             self.second = now
             self.value = Array(Self.format(&now).utf8)
         }
-        return self.value
     }
 
     static func format(_ clock: inout time_t) -> String {

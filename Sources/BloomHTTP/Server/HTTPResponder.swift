@@ -12,6 +12,14 @@ public protocol HTTPResponder: Sendable {
     /// Called once per exchange after the last byte of its response was queued, or when the
     /// connection ended first; for access logs and metrics.
     func exchangeFinished(_ record: ExchangeRecord)
+
+    /// Whether ``exchangeFinished(_:)`` does anything; when false the server skips building
+    /// the records. Read once, when the server is created.
+    var recordsExchanges: Bool { get }
+}
+
+extension HTTPResponder {
+    public var recordsExchanges: Bool { true }
 }
 
 /// A response available at once, or work that produces one later.

@@ -14,6 +14,8 @@ public final class HTTPServer: Sendable {
     /// Fired when a graceful shutdown begins; streaming handlers end on it.
     public let shutdownSignal = ShutdownSignal()
     let responder: any HTTPResponder
+    /// The responder's ``HTTPResponder/recordsExchanges``, read once.
+    let recordsExchanges: Bool
     private let loops: [EventLoop]
     private let openCount = Atomic<Int>(0)
     private let boundPort = Atomic<Int>(0)
@@ -28,6 +30,7 @@ public final class HTTPServer: Sendable {
     public init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, logger: Logger) throws {
         self.configuration = configuration
         self.responder = responder
+        self.recordsExchanges = responder.recordsExchanges
         self.logger = logger
         self.loops = try (0..<max(1, configuration.eventLoops)).map { try EventLoop(index: $0) }
     }

@@ -4,7 +4,9 @@
 /// They are serialised once, when the server is configured, and copied into each response
 /// head as one block: a handful of constant fields per response was a fifth of the server's
 /// own CPU time when each went through the response's header list.
-public struct StandardHeaders: Sendable {
+///
+/// A class so that the connection reads it through one reference per response.
+public final class StandardHeaders: Sendable {
     let names: [String]
     /// `Name: value\r\n` for each field, in order.
     let lines: [[UInt8]]
