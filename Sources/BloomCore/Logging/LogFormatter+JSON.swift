@@ -35,23 +35,8 @@ extension LogFormatter {
         buffer.append(byte: UInt8(ascii: "}"))
     }
 
-    /// Writes `text` as a JSON string: `"` and `\` escaped, control characters as their short escapes where
-    /// JSON has one and `\u00XX` otherwise, everything else (including non-ASCII UTF-8) unchanged.
+    /// Writes `text` as a JSON string, escaped by ``JSONText``.
     private static func appendJSONString(_ text: String, to buffer: inout LogLineBuffer) {
-        buffer.append(byte: UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): buffer.append("\\\"")
-            case UInt8(ascii: "\\"): buffer.append("\\\\")
-            case UInt8(ascii: "\n"): buffer.append("\\n")
-            case UInt8(ascii: "\r"): buffer.append("\\r")
-            case UInt8(ascii: "\t"): buffer.append("\\t")
-            case 0x08: buffer.append("\\b")
-            case 0x0c: buffer.append("\\f")
-            case 0..<0x20: buffer.appendUnicodeEscape(byte)
-            default: buffer.append(byte: byte)
-            }
-        }
-        buffer.append(byte: UInt8(ascii: "\""))
+        buffer.appendJSONQuoted(text)
     }
 }

@@ -38,10 +38,12 @@ struct LogLineBuffer {
 
     /// Appends `byte` as `\u00XX`, the escape JSON requires for control characters and logfmt borrows.
     mutating func appendUnicodeEscape(_ byte: UInt8) {
-        let hexDigits = Array("0123456789abcdef".utf8)
-        self.append("\\u00")
-        self.bytes.append(hexDigits[Int(byte >> 4)])
-        self.bytes.append(hexDigits[Int(byte & 0x0f)])
+        JSONText.appendUnicodeEscape(byte, to: &self.bytes)
+    }
+
+    /// Appends `text` as a quoted JSON string.
+    mutating func appendJSONQuoted(_ text: String) {
+        JSONText.appendQuoted(text, to: &self.bytes)
     }
 
     /// Appends `date` as RFC 3339 UTC with milliseconds, such as `2026-12-03T14:00:00.123Z`.
