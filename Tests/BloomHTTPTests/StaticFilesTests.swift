@@ -51,6 +51,19 @@ struct StaticFilesTests {
         await server.shutdown(timeout: .seconds(2))
     }
 
+    @Test("files over the size limit are not served")
+    func sizeLimit() async throws {
+        let site = try Self.makeSite()
+        try String(repeating: "x", count: 5000).write(
+            toFile: site.root + "/big.txt",
+            atomically: true,
+            encoding: .utf8
+        )
+        let files = try #require(StaticFiles(root: site.root, maxFileBytes: 4096))
+        #expect(files.response(for: HTTPRequest(method: .get, target: "/big.txt")) == nil)
+        #expect(files.response(for: HTTPRequest(method: .get, target: "/index.html"))?.status == .ok)
+    }
+
     @Test(
         "traversal and hidden-file attempts get 404 and never the file",
         arguments: [

@@ -11,11 +11,13 @@ import Synchronization
 /// revalidated on each use (`no-cache`), other assets are cached for an hour.
 ///
 /// Files are read on the event loop and kept in memory (up to ``maxCachedBytes`` in all) while
-/// unchanged: the site is a few hundred kilobytes that live in the page cache anyway.
+/// unchanged: the site is a few hundred kilobytes that live in the page cache anyway. Files
+/// larger than ``maxFileBytes`` are not served, so a stray large file cannot stall a loop.
 public final class StaticFiles: Sendable {
     public let root: String
     private let realRoot: String
     private let maxCachedBytes: Int
+    public let maxFileBytes: Int
     /// Owned by the mutex: file contents by real path, valid while size and mtime match.
     private let cache = Mutex<[String: CachedFile]>([:])
 
@@ -26,12 +28,13 @@ public final class StaticFiles: Sendable {
         let etag: String
     }
 
-    public init?(root: String, maxCachedBytes: Int = 64 * 1024 * 1024) {
+    public init?(root: String, maxCachedBytes: Int = 64 * 1024 * 1024, maxFileBytes: Int = 16 * 1024 * 1024) {
         guard let real = realpath(root, nil) else { return nil }
         defer { free(real) }
         self.root = root
         self.realRoot = String(cString: real)
         self.maxCachedBytes = maxCachedBytes
+        self.maxFileBytes = maxFileBytes
     }
 
     /// The response for a GET or HEAD of `request.path`, or nil when no file is there.
@@ -44,7 +47,7 @@ public final class StaticFiles: Sendable {
             else { return nil }
             file = index
         }
-        guard let cached = self.load(file) else { return nil }
+        guard file.size <= self.maxFileBytes, let cached = self.load(file) else { return nil }
 
         var headers: HTTPHeaders = [
             "ETag": cached.etag,
