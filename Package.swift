@@ -55,7 +55,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BloomCoreTests", dependencies: ["BloomCore", "BloomTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "BloomHTTPTests", dependencies: ["BloomHTTP", "BloomTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BloomHTTPTests", dependencies: ["BloomHTTP", "BloomTesting", "CLinux"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BloomAppTests",
             dependencies: ["BloomApp", "BloomTesting"],

@@ -107,7 +107,8 @@ public final class LoopbackClient {
     }
 
     /// Reads one complete response (Content-Length, chunked or close-delimited body).
-    public func readResponse(timeout: Duration = .seconds(5), headRequest: Bool = false) async throws -> ClientResponse
+    public func readResponse(timeout: Duration = .seconds(5), headRequest: Bool = false) async throws
+        -> LoopbackResponse
     {
         let head = try await self.readHead(timeout: timeout)
         var response = head
@@ -131,20 +132,20 @@ public final class LoopbackClient {
     }
 
     /// Reads `count` complete responses in order.
-    public func readResponses(_ count: Int, timeout: Duration = .seconds(5)) async throws -> [ClientResponse] {
-        var responses: [ClientResponse] = []
+    public func readResponses(_ count: Int, timeout: Duration = .seconds(5)) async throws -> [LoopbackResponse] {
+        var responses: [LoopbackResponse] = []
         for _ in 0..<count { responses.append(try await self.readResponse(timeout: timeout)) }
         return responses
     }
 
     /// Reads a status line and header fields.
-    public func readHead(timeout: Duration = .seconds(5)) async throws -> ClientResponse {
+    public func readHead(timeout: Duration = .seconds(5)) async throws -> LoopbackResponse {
         let terminator: [UInt8] = [13, 10, 13, 10]
         while true {
             if let end = self.buffer.firstRange(of: terminator) {
                 let text = String(decoding: self.buffer[0..<end.lowerBound], as: UTF8.self)
                 self.buffer.removeFirst(end.upperBound)
-                return try ClientResponse(head: text)
+                return try LoopbackResponse(head: text)
             }
             guard try await self.fill(timeout: timeout, what: "response head") else {
                 throw ClientError.closed("response head")
@@ -191,7 +192,7 @@ public final class LoopbackClient {
 }
 
 /// A response as the test client saw it.
-public struct ClientResponse {
+public struct LoopbackResponse {
     public var status: Int
     /// Field names lowercased; a repeated field keeps its last value.
     public var headers: [String: String]

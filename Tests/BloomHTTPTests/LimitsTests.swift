@@ -18,7 +18,7 @@ struct LimitsTests {
     }
 
     /// Sends raw bytes and returns the response, which must be followed by a close.
-    func refusal(_ raw: String, port: Int) async throws -> ClientResponse {
+    func refusal(_ raw: String, port: Int) async throws -> LoopbackResponse {
         let client = try LoopbackClient(port: port)
         try client.send(raw)
         let response = try await client.readResponse()

@@ -1,5 +1,6 @@
 import BloomHTTP
 import BloomTesting
+import CLinux
 import Foundation
 import Glibc
 import Testing

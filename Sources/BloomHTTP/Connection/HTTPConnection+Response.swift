@@ -1,5 +1,6 @@
 import BloomCore
 import CHTTPParser
+import CLinux
 import Glibc
 
 extension HTTPConnection {

@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// Maps a method and path to a handler.

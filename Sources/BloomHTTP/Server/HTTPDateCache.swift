@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// The `Date` header value (RFC 9110 §5.6.7, IMF-fixdate), formatted once per second.

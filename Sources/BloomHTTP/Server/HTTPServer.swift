@@ -1,4 +1,5 @@
 public import BloomCore
+import CLinux
 import Glibc
 import Synchronization
 
