@@ -38,6 +38,11 @@ let package = Package(
             ]
         ),
         .target(
+            name: "BloomGateway",
+            dependencies: ["BloomCore", "BloomHTTP"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "BloomApp",
             dependencies: ["BloomCore", "BloomHTTP"],
             swiftSettings: swiftSettings
@@ -57,6 +62,11 @@ let package = Package(
         .testTarget(name: "BloomCoreTests", dependencies: ["BloomCore", "BloomTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BloomHTTPTests", dependencies: ["BloomHTTP", "BloomTesting", "CLinux"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BloomGatewayTests",
+            dependencies: ["BloomGateway", "BloomTesting"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "BloomAppTests",
             dependencies: ["BloomApp", "BloomTesting"],
