@@ -11,10 +11,10 @@ struct OllamaProviderTests {
         messages: [ChatMessage(.system, "Be brief."), ChatMessage(.user, "Hello")]
     )
 
-    func run(_ behavior: FakeOllamaServer.Behavior, _ request: ChatRequest = Self.request) async throws -> (
-        events: [ChatEvent], error: ProviderError?, fake: FakeOllamaServer
+    func run(_ behavior: FakeModelServer.Behavior, _ request: ChatRequest = Self.request) async throws -> (
+        events: [ChatEvent], error: ProviderError?, fake: FakeModelServer
     ) {
-        let fake = try FakeOllamaServer(behavior)
+        let fake = try FakeModelServer(behavior)
         let provider = OllamaProvider(baseURL: fake.url, client: try HTTPClient())
         var events: [ChatEvent] = []
         do {
@@ -74,7 +74,7 @@ struct OllamaProviderTests {
         "failures are classified for the router",
         arguments: [
             (
-                FakeOllamaServer.Behavior.status(404, "model 'mistral' not found"), ProviderError.Kind.modelMissing,
+                FakeModelServer.Behavior.status(404, "model 'mistral' not found"), ProviderError.Kind.modelMissing,
                 false
             ),
             (.status(503, "server busy"), .overloaded, true),
@@ -86,7 +86,7 @@ struct OllamaProviderTests {
             (.cut(after: ["Hi", " there"]), .failedMidStream, false),
         ]
     )
-    func failures(behavior: FakeOllamaServer.Behavior, kind: ProviderError.Kind, retryable: Bool) async throws {
+    func failures(behavior: FakeModelServer.Behavior, kind: ProviderError.Kind, retryable: Bool) async throws {
         let (_, error, fake) = try await self.run(behavior)
         #expect(error?.kind == kind)
         #expect(error?.isRetryable == retryable)
@@ -124,7 +124,7 @@ struct OllamaProviderTests {
 
     @Test("cancelling the consumer stops the generation upstream")
     func cancellation() async throws {
-        let fake = try FakeOllamaServer(.hangBeforeFirstToken)
+        let fake = try FakeModelServer(.hangBeforeFirstToken)
         let provider = OllamaProvider(baseURL: fake.url, client: try HTTPClient())
         let consumer = Task {
             for try await _ in try await provider.chat(Self.request) {}
