@@ -25,16 +25,11 @@ public struct OllamaProvider: ModelProvider {
             headers: ["Content-Type": "application/json", "Accept": "application/x-ndjson"],
             body: try Self.body(for: request)
         )
-        let response: ClientResponse
-        do {
-            response = try await self.client.execute(upstream, connectTimeout: self.connectTimeout)
-        } catch let error as HTTPClientError {
-            throw ProviderError(.unreachable, "Ollama at \(self.baseURL): \(error)")
+        let response = try await ProviderStream.open(upstream, client: self.client, connectTimeout: self.connectTimeout)
+        {
+            await self.statusError($0, model: request.model)
         }
-        guard response.status == 200 else {
-            throw await self.statusError(response, model: request.model)
-        }
-        return Self.events(from: response)
+        return ProviderStream.events(from: response, decoder: Decoder())
     }
 
     /// The `/api/chat` body: messages, `stream: true`, options in Ollama's names.
@@ -93,49 +88,29 @@ public struct OllamaProvider: ModelProvider {
         }
     }
 
-    /// Turns the NDJSON body into events; a failure after the first text is `failedMidStream`.
-    static func events(from response: ClientResponse) -> AsyncThrowingStream<ChatEvent, any Error> {
-        AsyncThrowingStream { continuation in
-            let task = Task {
-                var produced = false
+    /// Ollama's NDJSON lines as events.
+    struct Decoder: ChatStreamDecoder, Sendable {
+        private var lines = NDJSONLines()
+
+        var endedEarly: ProviderError { ProviderError(.malformed, "Ollama's stream ended without its final line") }
+
+        mutating func decode(_ piece: [UInt8], into events: inout [ChatEvent]) throws(ProviderError) {
+            for raw in try self.lines.push(piece) {
+                let line: Line
                 do {
-                    var lines = NDJSONLines()
-                    for try await piece in response.body {
-                        for raw in try lines.push(piece) {
-                            let line = try Self.decode(raw)
-                            if let error = line.error {
-                                throw ProviderError(produced ? .failedMidStream : .upstreamStatus, "Ollama: \(error)")
-                            }
-                            if let text = line.message?.content, !text.isEmpty {
-                                produced = true
-                                continuation.yield(.delta(text))
-                            }
-                            if line.done == true {
-                                continuation.yield(.done(line.summary))
-                                continuation.finish()
-                                return
-                            }
-                        }
-                    }
-                    throw ProviderError(.malformed, "the stream ended without its final line")
-                } catch let error as ProviderError {
-                    let kind = produced && error.kind != .failedMidStream ? .failedMidStream : error.kind
-                    continuation.finish(throwing: ProviderError(kind, error.message))
+                    line = try JSONDecoder().decode(Line.self, from: Data(raw))
                 } catch {
-                    let kind: ProviderError.Kind = produced ? .failedMidStream : .unreachable
-                    continuation.finish(throwing: ProviderError(kind, "Ollama stream: \(error)"))
+                    throw ProviderError(
+                        .malformed,
+                        "Ollama sent a line that is not JSON: \(String(decoding: raw.prefix(80), as: UTF8.self))")
+                }
+                if let error = line.error { throw ProviderError(.upstreamStatus, "Ollama: \(error)") }
+                if let text = line.message?.content, !text.isEmpty { events.append(.delta(text)) }
+                if line.done == true {
+                    events.append(.done(line.summary))
+                    break
                 }
             }
-            continuation.onTermination = { _ in task.cancel() }
-        }
-    }
-
-    private static func decode(_ raw: [UInt8]) throws(ProviderError) -> Line {
-        do {
-            return try JSONDecoder().decode(Line.self, from: Data(raw))
-        } catch {
-            let preview = String(decoding: raw.prefix(80), as: UTF8.self)
-            throw ProviderError(.malformed, "Ollama sent a line that is not JSON: \(preview)")
         }
     }
 

@@ -31,16 +31,11 @@ public struct OpenAIProvider: ModelProvider {
             headers: headers,
             body: try Self.body(for: request)
         )
-        let response: ClientResponse
-        do {
-            response = try await self.client.execute(upstream, connectTimeout: self.connectTimeout)
-        } catch let error as HTTPClientError {
-            throw ProviderError(.unreachable, "\(self.baseURL): \(error)")
+        let response = try await ProviderStream.open(upstream, client: self.client, connectTimeout: self.connectTimeout)
+        {
+            await self.statusError($0, model: request.model)
         }
-        guard response.status == 200 else {
-            throw await self.statusError(response, model: request.model)
-        }
-        return Self.events(from: response)
+        return ProviderStream.events(from: response, decoder: Decoder())
     }
 
     /// The Chat Completions body, streaming with usage.
@@ -95,62 +90,44 @@ public struct OpenAIProvider: ModelProvider {
         let error: Failure?
     }
 
-    /// Turns the event stream into events; a failure after the first text is `failedMidStream`.
-    static func events(from response: ClientResponse) -> AsyncThrowingStream<ChatEvent, any Error> {
-        AsyncThrowingStream { continuation in
-            let task = Task {
-                var produced = false
-                var summary = GenerationSummary(promptTokens: 0, completionTokens: 0)
-                // Without a usage chunk, completion tokens are counted as streamed pieces, which
-                // llama-server and vLLM send one token at a time.
-                var counted = 0
+    /// Chat Completions events as chat events.
+    struct Decoder: ChatStreamDecoder, Sendable {
+        private var events = ServerSentEventData()
+        private var summary = GenerationSummary(promptTokens: 0, completionTokens: 0)
+        /// Without a usage chunk, completion tokens are counted as streamed pieces, which
+        /// llama-server and vLLM send one token at a time.
+        private var pieces = 0
+
+        var endedEarly: ProviderError { ProviderError(.malformed, "the stream ended without data: [DONE]") }
+
+        mutating func decode(_ piece: [UInt8], into output: inout [ChatEvent]) throws(ProviderError) {
+            for data in try self.events.push(piece) {
+                if data == "[DONE]" {
+                    if self.summary.completionTokens == 0 { self.summary.completionTokens = self.pieces }
+                    output.append(.done(self.summary))
+                    break
+                }
+                let chunk: Chunk
                 do {
-                    var events = ServerSentEventData()
-                    for try await piece in response.body {
-                        for data in try events.push(piece) {
-                            if data == "[DONE]" {
-                                if summary.completionTokens == 0 { summary.completionTokens = counted }
-                                continuation.yield(.done(summary))
-                                continuation.finish()
-                                return
-                            }
-                            let chunk = try Self.decode(data)
-                            if let failure = chunk.error {
-                                let kind: ProviderError.Kind = produced ? .failedMidStream : .upstreamStatus
-                                throw ProviderError(kind, failure.message ?? "the server reported an error")
-                            }
-                            if let usage = chunk.usage {
-                                summary.promptTokens = usage.promptTokens
-                                summary.completionTokens = usage.completionTokens
-                            }
-                            for choice in chunk.choices ?? [] {
-                                if let text = choice.delta?.content, !text.isEmpty {
-                                    produced = true
-                                    counted += 1
-                                    continuation.yield(.delta(text))
-                                }
-                                if let reason = choice.finishReason { summary.finishReason = reason }
-                            }
-                        }
-                    }
-                    throw ProviderError(.malformed, "the stream ended without data: [DONE]")
-                } catch let error as ProviderError {
-                    let kind = produced && error.kind != .failedMidStream ? .failedMidStream : error.kind
-                    continuation.finish(throwing: ProviderError(kind, error.message))
+                    chunk = try JSONDecoder().decode(Chunk.self, from: Data(data.utf8))
                 } catch {
-                    let kind: ProviderError.Kind = produced ? .failedMidStream : .unreachable
-                    continuation.finish(throwing: ProviderError(kind, "stream: \(error)"))
+                    throw ProviderError(.malformed, "the server sent an event that is not a chunk: \(data.prefix(80))")
+                }
+                if let failure = chunk.error {
+                    throw ProviderError(.upstreamStatus, failure.message ?? "the server reported an error")
+                }
+                if let usage = chunk.usage {
+                    self.summary.promptTokens = usage.promptTokens
+                    self.summary.completionTokens = usage.completionTokens
+                }
+                for choice in chunk.choices ?? [] {
+                    if let text = choice.delta?.content, !text.isEmpty {
+                        self.pieces += 1
+                        output.append(.delta(text))
+                    }
+                    if let reason = choice.finishReason { self.summary.finishReason = reason }
                 }
             }
-            continuation.onTermination = { _ in task.cancel() }
-        }
-    }
-
-    private static func decode(_ data: String) throws(ProviderError) -> Chunk {
-        do {
-            return try JSONDecoder().decode(Chunk.self, from: Data(data.utf8))
-        } catch {
-            throw ProviderError(.malformed, "the server sent an event that is not a chunk: \(data.prefix(80))")
         }
     }
 

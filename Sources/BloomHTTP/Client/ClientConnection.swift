@@ -125,19 +125,16 @@ final class ClientConnection: EventLoop.Selectable, @unchecked Sendable {
     // MARK: - Parser events
 
     func onHeaderField(_ at: UnsafePointer<CChar>?, _ length: Int) -> Int32 {
-        if self.head.readingValue { self.head.finishHeaderField() }
-        self.head.field.append(contentsOf: UnsafeRawBufferPointer(start: at, count: length))
-        return self.limitHead(length)
+        self.head.appendName(at, length)
+        return self.checkHeadSize()
     }
 
     func onHeaderValue(_ at: UnsafePointer<CChar>?, _ length: Int) -> Int32 {
-        self.head.readingValue = true
-        self.head.value.append(contentsOf: UnsafeRawBufferPointer(start: at, count: length))
-        return self.limitHead(length)
+        self.head.appendValue(at, length)
+        return self.checkHeadSize()
     }
 
-    private func limitHead(_ length: Int) -> Int32 {
-        self.head.headBytes += length
+    private func checkHeadSize() -> Int32 {
         guard self.head.headBytes <= 64 * 1024 else {
             self.refusal = .malformedResponse("response head larger than 64 KiB")
             return -1

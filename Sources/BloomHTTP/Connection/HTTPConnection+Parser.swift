@@ -28,6 +28,20 @@ struct PartialRequest {
         self.body = []
     }
 
+    /// Adds bytes of a field name, which http-parser may deliver in several calls.
+    mutating func appendName(_ at: UnsafePointer<CChar>?, _ length: Int) {
+        if self.readingValue { self.finishHeaderField() }
+        self.field.append(contentsOf: UnsafeRawBufferPointer(start: at, count: length))
+        self.headBytes += length
+    }
+
+    /// Adds bytes of a field value.
+    mutating func appendValue(_ at: UnsafePointer<CChar>?, _ length: Int) {
+        self.readingValue = true
+        self.value.append(contentsOf: UnsafeRawBufferPointer(start: at, count: length))
+        self.headBytes += length
+    }
+
     mutating func finishHeaderField() {
         guard self.readingValue || !self.field.isEmpty else { return }
         self.headers.add(String(decoding: self.field, as: UTF8.self), String(decoding: self.value, as: UTF8.self))
@@ -89,19 +103,16 @@ extension HTTPConnection {
     }
 
     func onHeaderField(_ at: UnsafePointer<CChar>?, _ length: Int) -> Int32 {
-        if self.request.readingValue { self.request.finishHeaderField() }
-        self.request.field.append(contentsOf: UnsafeRawBufferPointer(start: at, count: length))
-        return self.countHeadBytes(length)
+        self.request.appendName(at, length)
+        return self.checkHeadSize()
     }
 
     func onHeaderValue(_ at: UnsafePointer<CChar>?, _ length: Int) -> Int32 {
-        self.request.readingValue = true
-        self.request.value.append(contentsOf: UnsafeRawBufferPointer(start: at, count: length))
-        return self.countHeadBytes(length)
+        self.request.appendValue(at, length)
+        return self.checkHeadSize()
     }
 
-    private func countHeadBytes(_ length: Int) -> Int32 {
-        self.request.headBytes += length
+    private func checkHeadSize() -> Int32 {
         let limit = self.server.configuration.maxHeaderBytes
         if self.request.headBytes > limit {
             return self.refuse(
