@@ -13,6 +13,8 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
         case upstreamStatus
         /// The server sent something that cannot be read.
         case malformed
+        /// No first token, or no next token, within its time budget.
+        case timedOut
         /// The stream failed after text was already produced.
         case failedMidStream
     }
@@ -29,7 +31,7 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
     /// appear by retrying; a mid-stream failure must not be retried (the text is out).
     public var isRetryable: Bool {
         switch self.kind {
-        case .unreachable, .overloaded, .loading, .upstreamStatus, .malformed: true
+        case .unreachable, .overloaded, .loading, .upstreamStatus, .malformed, .timedOut: true
         case .modelMissing, .failedMidStream: false
         }
     }
