@@ -27,9 +27,11 @@ public final class FakeModelServer: Sendable {
     public let probe = Probe()
     private let state: State
 
-    /// Owned by its mutex: the current behaviour and the request bodies received.
+    /// Owned by its mutex: the current behaviour, the request bodies received, and what the
+    /// model lists (`/api/tags`, `/v1/models`) answer.
     private final class State: Sendable {
         let value: Mutex<(behavior: Behavior, bodies: [[UInt8]])>
+        let listing = Mutex((models: ["fake:latest"], status: 200))
         init(_ behavior: Behavior) { self.value = Mutex((behavior: behavior, bodies: [])) }
     }
 
@@ -50,6 +52,8 @@ public final class FakeModelServer: Sendable {
                 }
             )
         }
+        router.get("/api/tags", .sync { _, _ in Self.listing(state, dialect: .ollama) })
+        router.get("/v1/models", .sync { _, _ in Self.listing(state, dialect: .openAI) })
         self.server = try TestHTTPServer.start(router: router)
     }
 
@@ -106,6 +110,24 @@ public final class FakeModelServer: Sendable {
     }
 
     public func setBehavior(_ behavior: Behavior) { self.state.value.withLock { $0.behavior = behavior } }
+
+    /// What the model lists answer: these model names, with this status (503 means loading).
+    public func setListing(models: [String], status: Int = 200) {
+        self.state.listing.withLock { $0 = (models, status) }
+    }
+
+    private static func listing(_ state: State, dialect: Dialect) -> HTTPResponse {
+        let (models, status) = state.listing.withLock { $0 }
+        let entries = models.map { name in
+            dialect == .ollama
+                ? #"{"name":\#(quoted(name)),"model":\#(quoted(name))}"# : #"{"id":\#(quoted(name)),"object":"model"}"#
+        }
+        let body =
+            dialect == .ollama
+            ? #"{"models":[\#(entries.joined(separator: ","))]}"#
+            : #"{"object":"list","data":[\#(entries.joined(separator: ","))]}"#
+        return .json(bytes: Array(body.utf8), status: HTTPStatus(code: status, reason: "Fake"))
+    }
 
     /// The JSON bodies of the chat requests received so far.
     public var requests: [[String: Any]] {
