@@ -44,7 +44,7 @@ let package = Package(
         ),
         .target(
             name: "BloomApp",
-            dependencies: ["BloomCore", "BloomHTTP"],
+            dependencies: ["BloomCore", "BloomHTTP", "BloomGateway"],
             swiftSettings: swiftSettings
         ),
 

@@ -4,7 +4,7 @@ import BloomHTTP
 ///
 /// Anything not listed here falls through to the static files of `Public/`.
 extension BloomService {
-    static func routes(health: HealthHandlers, info: InfoHandler) -> Router {
+    static func routes(health: HealthHandlers, info: InfoHandler, models: ModelHandlers) -> Router {
         var router = Router()
 
         // MARK: - Operations (public, cheap, never touch a model)
@@ -14,6 +14,12 @@ extension BloomService {
         router.get("/health/ready", .sync(health.ready))
         router.get("/health/stream", .sync(health.stream))
         router.get("/info", .sync(info.info))
+
+        // MARK: - Models (public, from memory: probes run in the background)
+
+        router.get("/api/models", .sync(models.list))
+        router.get("/api/models/tasks/{task}", .sync(models.task))
+        router.get("/api/models/{name}", .sync(models.detail))
 
         return router
     }

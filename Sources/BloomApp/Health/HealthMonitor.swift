@@ -35,7 +35,8 @@ public final class HealthMonitor: Sendable {
 
     public let interval: Duration
     public let checkTimeout: Duration
-    private let checks: [any HealthCheck]
+    /// Owned by the mutex: set at wiring time, read by each refresh.
+    private let checks: Mutex<[any HealthCheck]>
     private let logger: Logger
     /// Owned by the mutex: the snapshot, readiness conditions and draining flag.
     private let state: Mutex<State>
@@ -47,7 +48,7 @@ public final class HealthMonitor: Sendable {
         checkTimeout: Duration = .seconds(3),
         logger: Logger
     ) {
-        self.checks = checks
+        self.checks = Mutex(checks)
         self.interval = interval
         self.checkTimeout = checkTimeout
         self.logger = logger
@@ -56,6 +57,9 @@ public final class HealthMonitor: Sendable {
     }
 
     public var snapshot: Snapshot { self.state.withLock { $0.snapshot } }
+
+    /// Adds a check, for components built after the monitor (the model gateway).
+    public func add(_ check: any HealthCheck) { self.checks.withLock { $0.append(check) } }
 
     // MARK: - Readiness
 
@@ -87,7 +91,7 @@ public final class HealthMonitor: Sendable {
     /// Runs every check once, concurrently, and publishes the results.
     public func refresh() async {
         let results = await withTaskGroup(of: Dependency.self) { group in
-            for check in self.checks {
+            for check in self.checks.withLock({ $0 }) {
                 group.addTask { await self.run(check) }
             }
             var results: [Dependency] = []

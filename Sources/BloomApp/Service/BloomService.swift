@@ -1,4 +1,5 @@
 public import BloomCore
+public import BloomGateway
 import BloomHTTP
 import Dispatch
 import Foundation
@@ -10,16 +11,32 @@ public final class BloomService: Sendable {
     public let configuration: Configuration
     public let logger: Logger
     public let health: HealthMonitor
+    /// The model gateway's parts; routes for chat use `router` (issue 5).
+    public let catalogue: Catalogue
+    public let router: ModelRouter
     let server: HTTPServer
 
     /// Builds everything; nothing listens until ``start()``.
     public init(configuration: Configuration, logger: Logger, build: BuildInfo = .current) throws {
         self.configuration = configuration
         self.logger = logger
-        self.health = HealthMonitor(
+        self.catalogue = try Catalogue(configuration: configuration, environment: ProcessInfo.processInfo.environment)
+        let client = try HTTPClient()
+        let models = ModelHealthMonitor(catalogue: self.catalogue, client: client)
+        self.router = ModelRouter(catalogue: self.catalogue, policy: Self.routerPolicy(configuration)) {
+            model, endpoint in
+            switch model.provider {
+            case .ollama: OllamaProvider(baseURL: endpoint, client: client)
+            case .openAI: OpenAIProvider(baseURL: endpoint, apiKey: model.apiKey, client: client)
+            }
+        }
+        let health = HealthMonitor(
             checks: [DataDirectoryCheck(path: configuration.dataDirectory)],
+            readinessConditions: ["startup", "chat"],
             logger: logger.child(label: "health")
         )
+        health.add(ModelsHealthCheck(models: models) { health.setCondition("chat", met: $0) })
+        self.health = health
 
         let serverBox = ServerBox()
         let info = InfoHandler(
@@ -31,7 +48,11 @@ public final class BloomService: Sendable {
         )
         let handlers = HealthHandlers(monitor: self.health, pingInterval: configuration.ssePingInterval)
         let application = HTTPApplication(
-            router: Self.routes(health: handlers, info: info),
+            router: Self.routes(
+                health: handlers,
+                info: info,
+                models: ModelHandlers(catalogue: self.catalogue, health: models)
+            ),
             middleware: [
                 RequestIDMiddleware(),
                 SecurityHeadersMiddleware(),
@@ -107,6 +128,14 @@ public final class BloomService: Sendable {
             }
             once.keep(sources)
         }
+    }
+
+    /// `OLLAMA_TIMEOUT` is the overall deadline, as in the runbook.
+    private static func routerPolicy(_ configuration: Configuration) -> RouterPolicy {
+        var policy = RouterPolicy()
+        policy.deadline = configuration.ollamaTimeout
+        policy.firstTokenTimeout = min(policy.firstTokenTimeout, configuration.ollamaTimeout)
+        return policy
     }
 
     private static func serverConfiguration(_ configuration: Configuration) -> HTTPServerConfiguration {

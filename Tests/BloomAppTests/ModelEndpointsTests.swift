@@ -1,0 +1,87 @@
+import BloomTesting
+import Foundation
+import Glibc
+import Testing
+
+/// The runbook's model checks against the real `bloom` binary and a fake Ollama on loopback.
+@Suite("Model endpoints of bloom serve", .serialized)
+struct ModelEndpointsTests {
+    func serve(_ environment: [String: String]) async throws -> (BloomProcess, Int) {
+        let directory = NSTemporaryDirectory() + "bloom-models-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let bloom = try BloomProcess(
+            ["serve", "--port", "0", "--data-dir", directory + "/data"],
+            environment: environment,
+            workingDirectory: directory
+        )
+        return (bloom, try await bloom.waitForPort())
+    }
+
+    func get(_ path: String, port: Int) async throws -> LoopbackResponse {
+        let client = try LoopbackClient(port: port)
+        try client.request("GET", path)
+        return try await client.readResponse()
+    }
+
+    @Test("OLLAMA_HOST and OLLAMA_MODEL alone: /api/models lists the model as healthy, ready is 200")
+    func runbookModel() async throws {
+        let fake = try FakeModelServer(.answer(["hi"]))
+        fake.setListing(models: ["mistral:latest"])
+        let (bloom, port) = try await self.serve(["OLLAMA_HOST": fake.url, "OLLAMA_MODEL": "mistral"])
+
+        let list = try await self.get("/api/models", port: port)
+        #expect(list.status == 200)
+        let models = try #require(list.json["models"] as? [[String: Any]])
+        #expect(models.count == 1)
+        #expect(models.first?["name"] as? String == "mistral")
+        #expect(models.first?["provider"] as? String == "ollama")
+        #expect(models.first?["health"] as? Bool == true)
+        #expect(models.first?["state"] as? String == "ready")
+
+        let detail = try await self.get("/api/models/mistral:latest", port: port)
+        #expect(detail.status == 200)
+        #expect(detail.json["endpoints"] as? [String] == [fake.url])
+        #expect(detail.json["tasks"] as? [String] == ["chat"])
+
+        let task = try await self.get("/api/models/tasks/chat", port: port)
+        #expect((task.json["models"] as? [[String: Any]])?.first?["name"] as? String == "mistral")
+
+        #expect(try await self.get("/health/ready", port: port).status == 200)
+        bloom.signal(SIGTERM)
+        #expect(await bloom.waitForExit() == 0)
+        await fake.stop()
+    }
+
+    @Test("unknown models and tasks are JSON 404s")
+    func unknown() async throws {
+        let (bloom, port) = try await self.serve([:])
+        let model = try await self.get("/api/models/nope", port: port)
+        #expect(model.status == 404)
+        #expect(model.errorCode == "model_not_found")
+        let task = try await self.get("/api/models/tasks/nope", port: port)
+        #expect(task.status == 404)
+        #expect(task.errorCode == "task_not_found")
+        bloom.signal(SIGTERM)
+        #expect(await bloom.waitForExit() == 0)
+    }
+
+    @Test("with no model that can chat, ready is 503 waiting for chat and health is degraded, not down")
+    func noModel() async throws {
+        let fake = try FakeModelServer(.answer(["hi"]))
+        fake.setListing(models: ["llama3:latest"])
+        let (bloom, port) = try await self.serve(["OLLAMA_HOST": fake.url, "OLLAMA_MODEL": "mistral"])
+        let ready = try await self.get("/health/ready", port: port)
+        #expect(ready.status == 503)
+        #expect(ready.json["waiting_for"] as? [String] == ["chat"])
+        let health = try await self.get("/health", port: port)
+        #expect(health.status == 200)
+        #expect(health.json["status"] as? String == "degraded")
+        let models = try #require(health.json["dependencies"] as? [String: [String: Any]])
+        #expect((models["models"]?["detail"] as? String)?.contains("misconfigured") == true)
+        let list = try await self.get("/api/models", port: port)
+        #expect((list.json["models"] as? [[String: Any]])?.first?["health"] as? Bool == false)
+        bloom.signal(SIGTERM)
+        #expect(await bloom.waitForExit() == 0)
+        await fake.stop()
+    }
+}
