@@ -4,7 +4,12 @@ import BloomHTTP
 ///
 /// Anything not listed here falls through to the static files of `Public/`.
 extension BloomService {
-    static func routes(health: HealthHandlers, info: InfoHandler, models: ModelHandlers) -> Router {
+    static func routes(
+        health: HealthHandlers,
+        info: InfoHandler,
+        models: ModelHandlers,
+        modelTest: ModelTestHandler
+    ) -> Router {
         var router = Router()
 
         // MARK: - Operations (public, cheap, never touch a model)
@@ -20,6 +25,8 @@ extension BloomService {
         router.get("/api/models", .sync(models.list))
         router.get("/api/models/tasks/{task}", .sync(models.task))
         router.get("/api/models/{name}", .sync(models.detail))
+        // Runs a real generation on the named model.
+        router.post("/api/models/{name}/test", .async(modelTest.test))
 
         return router
     }

@@ -47,6 +47,25 @@ struct ModelEndpointsTests {
         #expect((task.json["models"] as? [[String: Any]])?.first?["name"] as? String == "mistral")
 
         #expect(try await self.get("/health/ready", port: port).status == 200)
+
+        let client = try LoopbackClient(port: port)
+        try client.request(
+            "POST", "/api/models/mistral/test", headers: [("Content-Type", "application/json")],
+            body: #"{"prompt": "Hi?"}"#)
+        let tested = try await client.readResponse()
+        #expect(tested.status == 200)
+        #expect(tested.json["text"] as? String == "hi")
+        #expect(tested.json["model"] as? String == "mistral")
+        #expect(tested.json["completion_tokens"] as? Int == 1)
+        #expect(tested.json["latency_ms"] is Double)
+        let sent = try #require(fake.requests.last)
+        #expect((sent["messages"] as? [[String: String]])?.first?["content"] == "Hi?")
+
+        fake.setBehavior(.status(500, "boom"))
+        try client.request("POST", "/api/models/mistral/test", body: "")
+        let failed = try await client.readResponse()
+        #expect(failed.status == 502)
+        #expect(failed.errorCode == "model_failed")
         bloom.signal(SIGTERM)
         #expect(await bloom.waitForExit() == 0)
         await fake.stop()

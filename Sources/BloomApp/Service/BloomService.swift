@@ -51,7 +51,8 @@ public final class BloomService: Sendable {
             router: Self.routes(
                 health: handlers,
                 info: info,
-                models: ModelHandlers(catalogue: self.catalogue, health: models)
+                models: ModelHandlers(catalogue: self.catalogue, health: models),
+                modelTest: ModelTestHandler(router: self.router)
             ),
             middleware: [
                 RequestIDMiddleware(),

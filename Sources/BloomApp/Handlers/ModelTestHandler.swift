@@ -1,0 +1,73 @@
+import BloomCore
+import BloomGateway
+import BloomHTTP
+import Foundation
+
+/// `POST /api/models/{name}/test`: prompts one named model through the router (so the real
+/// path is exercised: endpoint choice, retries, budgets) and reports text, latency and tokens.
+struct ModelTestHandler: Sendable {
+    let router: ModelRouter
+    static let defaultPrompt = "Say hello in one short sentence."
+
+    struct Body: Decodable {
+        let prompt: String?
+        let maxTokens: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case prompt
+            case maxTokens = "max_tokens"
+        }
+    }
+
+    func test(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
+        let name = context.parameter("name")
+        guard self.router.catalogue.model(named: name) != nil else {
+            throw HTTPError.notFound("No model called \"\(name)\" in the catalogue.", code: "model_not_found")
+        }
+        let body = request.body.isEmpty ? nil : try JSONDecoder().decode(Body.self, from: Data(request.body))
+        let prompt = body?.prompt ?? Self.defaultPrompt
+        guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw HTTPError.badRequest("The field \"prompt\" is empty.", code: "invalid_prompt")
+        }
+        var options = GenerationOptions()
+        options.maxTokens = body?.maxTokens ?? 64
+
+        let start = MonotonicClock.now()
+        let generation: RoutedGeneration
+        do {
+            generation = try await self.router.generate([ChatMessage(.user, prompt)], options: options, model: name)
+        } catch let error as RouterError {
+            throw HTTPError(.badGateway, code: "model_failed", message: error.description)
+        }
+        let firstToken = MonotonicClock.now()
+        var text = ""
+        var summary: GenerationSummary?
+        do {
+            for try await event in generation.events {
+                switch event {
+                case .delta(let piece): text += piece
+                case .done(let done): summary = done
+                }
+            }
+        } catch {
+            throw HTTPError(.badGateway, code: "model_failed", message: "The model stopped mid-answer: \(error)")
+        }
+        let end = MonotonicClock.now()
+        var object: [String: Any] = [
+            "model": generation.model,
+            "endpoint": generation.endpoint,
+            "text": text,
+            "attempts": generation.attempts,
+            "latency_ms": Self.rounded(MonotonicClock.milliseconds(from: start, to: end)),
+            "time_to_first_token_ms": Self.rounded(MonotonicClock.milliseconds(from: start, to: firstToken)),
+        ]
+        if let summary {
+            object["prompt_tokens"] = summary.promptTokens
+            object["completion_tokens"] = summary.completionTokens
+            if let rate = summary.tokensPerSecond { object["tokens_per_second"] = Self.rounded(rate) }
+        }
+        return try .json(object: object)
+    }
+
+    private static func rounded(_ value: Double) -> Double { (value * 10).rounded() / 10 }
+}
