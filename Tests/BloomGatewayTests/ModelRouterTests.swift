@@ -172,3 +172,37 @@ struct ModelRouterTests {
         }
     }
 }
+
+@Suite("ModelRouter concurrency limits")
+struct ModelRouterLimitTests {
+    @Test("a full deployment queues, a full queue is refused at once with a retry hint, and queued requests run later")
+    func queueing() async throws {
+        let fake = try FakeModelServer(.answer(["a", "b"], delay: .milliseconds(150)))
+        let catalogue = try Catalogue(models: [CatalogueModel(name: "only", provider: .ollama, endpoints: [fake.url])])
+        var policy = RouterPolicy()
+        policy.concurrencyPerDeployment = 1
+        policy.queuePerDeployment = 1
+        let client = try HTTPClient()
+        let router = ModelRouter(catalogue: catalogue, policy: policy) { _, endpoint in
+            OllamaProvider(baseURL: endpoint, client: client)
+        }
+        @Sendable func complete() async throws -> String {
+            var text = ""
+            for try await event in try await router.generate([ChatMessage(.user, "hi")]).events {
+                if case .delta(let piece) = event { text += piece }
+            }
+            return text
+        }
+        let running = Task { try await complete() }
+        #expect(await fake.probe.waitUntil { fake.probe.has("chat.started") })
+        let queued = Task { try await complete() }
+        try await Task.sleep(for: .milliseconds(50))
+        let start = ContinuousClock.now
+        await #expect(throws: RouterError.overloaded(retryAfterSeconds: 2)) { _ = try await complete() }
+        #expect(ContinuousClock.now - start < .milliseconds(200))
+        #expect(try await running.value == "ab")
+        #expect(try await queued.value == "ab")
+        #expect(fake.requests.count == 2)
+        await fake.stop()
+    }
+}

@@ -12,6 +12,7 @@ public final class ModelRouter: Sendable {
     public let catalogue: Catalogue
     public let policy: RouterPolicy
     private let health: DeploymentHealth
+    private let slots: DeploymentSlots
     private let makeProvider: @Sendable (CatalogueModel, String) -> any ModelProvider
 
     /// - Parameter makeProvider: the provider for a model on one of its endpoints.
@@ -23,6 +24,7 @@ public final class ModelRouter: Sendable {
         self.catalogue = catalogue
         self.policy = policy
         self.health = DeploymentHealth(policy: policy)
+        self.slots = DeploymentSlots(limit: policy.concurrencyPerDeployment, queueLimit: policy.queuePerDeployment)
         self.makeProvider = makeProvider
     }
 
@@ -37,6 +39,7 @@ public final class ModelRouter: Sendable {
         let deadline = MonotonicClock.now() &+ MonotonicClock.nanoseconds(self.policy.deadline)
         var failures: [String] = []
         var attempts = 0
+        var queuesFull = 0
         for (index, candidate) in candidates.enumerated() {
             let estimate = Self.estimatedTokens(messages)
             if let window = candidate.contextWindow, estimate > window {
@@ -54,6 +57,13 @@ public final class ModelRouter: Sendable {
                     failures.append("the overall deadline of \(self.policy.deadline) passed")
                     throw RouterError.allFailed(failures)
                 }
+                let key = DeploymentHealth.key(candidate.name, endpoint)
+                guard await self.slots.acquire(key) else {
+                    try Task.checkCancellation()
+                    failures.append("\(candidate.name) at \(endpoint): its queue is full")
+                    queuesFull += 1
+                    break
+                }
                 attempts += 1
                 do {
                     let events = try await self.attempt(candidate, endpoint, messages, options, deadline: deadline)
@@ -65,14 +75,21 @@ public final class ModelRouter: Sendable {
                         events: events
                     )
                 } catch let error as ProviderError {
+                    self.slots.release(key)
                     failures.append("\(candidate.name) at \(endpoint): \(error)")
                     if !error.isRetryable { break }
+                } catch {
+                    self.slots.release(key)
+                    throw error
                 }
                 if retry < self.policy.retriesPerModel {
                     try await Task.sleep(for: backoff)
                     backoff = backoff * 2
                 }
             }
+        }
+        if queuesFull > 0 && queuesFull == failures.count {
+            throw RouterError.overloaded(retryAfterSeconds: 2)
         }
         throw RouterError.allFailed(failures)
     }
@@ -146,8 +163,10 @@ public final class ModelRouter: Sendable {
     {
         let policy = self.policy
         let health = self.health
+        let slots = self.slots
         return AsyncThrowingStream { continuation in
             let task = Task {
+                defer { slots.release(key) }
                 continuation.yield(first)
                 if case .done = first {
                     health.ended(key, success: true)

@@ -1,3 +1,5 @@
+public import BloomHTTP
+
 /// The router's limits and time budgets.
 public struct RouterPolicy: Sendable {
     /// From sending a request to its first token; long enough for a cold model load.
@@ -13,6 +15,11 @@ public struct RouterPolicy: Sendable {
     /// Consecutive failures after which a deployment cools down.
     public var failuresBeforeCooldown = 3
     public var cooldown: Duration = .seconds(30)
+    /// Requests one deployment runs at once; more wait in its queue.
+    public var concurrencyPerDeployment = 4
+    /// Requests that may wait for one deployment; beyond it the next model is tried, and when
+    /// every candidate's queue is full the request is refused (503 with Retry-After).
+    public var queuePerDeployment = 16
 
     public init() {}
 }
@@ -23,12 +30,15 @@ public enum RouterError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownTask(String)
     /// Every candidate failed before its first token; one line per attempt.
     case allFailed([String])
+    /// Every candidate's queue is full; try again after the given seconds.
+    case overloaded(retryAfterSeconds: Int)
 
     public var description: String {
         switch self {
         case .unknownModel(let name): "no model called \"\(name)\" in the catalogue"
         case .unknownTask(let task): "no task type \"\(task)\" in the catalogue"
         case .allFailed(let attempts): "every model failed: " + attempts.joined(separator: "; ")
+        case .overloaded(let seconds): "every model is at its concurrency limit; retry in \(seconds) s"
         }
     }
 }
@@ -44,4 +54,23 @@ public struct RoutedGeneration: Sendable {
     public let fallbacks: Int
     /// Every event, starting with the first text.
     public let events: AsyncThrowingStream<ChatEvent, any Error>
+}
+
+extension RouterError: HTTPErrorConvertible {
+    public var httpError: HTTPError {
+        switch self {
+        case .unknownModel(let name):
+            HTTPError(.notFound, code: "model_not_found", message: "No model called \"\(name)\" in the catalogue.")
+        case .unknownTask(let task):
+            HTTPError(.notFound, code: "task_not_found", message: "No task type \"\(task)\" in the catalogue.")
+        case .allFailed: HTTPError(.badGateway, code: "model_failed", message: self.description)
+        case .overloaded(let seconds):
+            HTTPError(
+                .serviceUnavailable,
+                code: "overloaded",
+                message: "Every model is busy; retry in \(seconds) s.",
+                headers: ["Retry-After": "\(seconds)"]
+            )
+        }
+    }
 }
