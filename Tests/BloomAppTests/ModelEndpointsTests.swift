@@ -58,6 +58,10 @@ struct ModelEndpointsTests {
         #expect(tested.json["model"] as? String == "mistral")
         #expect(tested.json["completion_tokens"] as? Int == 1)
         #expect(tested.json["latency_ms"] is Double)
+        let after = try await self.get("/api/models", port: port)
+        let metrics = (after.json["models"] as? [[String: Any]])?.first?["metrics"] as? [String: Any]
+        #expect(metrics?["successes"] as? Int == 1)
+        #expect(metrics?["tokens_out"] as? Int == 1)
         let sent = try #require(fake.requests.last)
         #expect((sent["messages"] as? [[String: String]])?.first?["content"] == "Hi?")
 

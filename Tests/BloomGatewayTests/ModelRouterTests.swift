@@ -70,6 +70,28 @@ struct ModelRouterTests {
         #expect(await self.drain(generation).text == "ok")
     }
 
+    @Test("metrics count attempts, retries, fallbacks, failures by kind, tokens and latencies")
+    func metrics() async throws {
+        let (a, b) = (try FakeModelServer(.status(503, "busy")), try FakeModelServer(.answer(["o", "k"])))
+        let router = try self.makeRouter(a, b)
+        _ = await self.drain(try await router.generate(Self.messages))
+        let first = router.metrics.snapshot("first")
+        #expect(first.requests == 2)
+        #expect(first.retries == 1)
+        #expect(first.fallbacks == 1)
+        #expect(first.failures == ["overloaded": 2])
+        #expect(first.successes == 0)
+        let second = router.metrics.snapshot("second")
+        #expect(second.requests == 1)
+        #expect(second.successes == 1)
+        #expect(second.tokensIn == 12)
+        #expect(second.tokensOut == 2)
+        #expect(second.tokensPerSecond == 100)
+        #expect(second.latencyP50Milliseconds != nil)
+        #expect(second.timeToFirstTokenP50Milliseconds != nil)
+        #expect(router.metrics.snapshot("second|\(b.url)").successes == 1)
+    }
+
     @Test("a missing model is not retried; the next model answers")
     func missingModelFallsBack() async throws {
         let (a, b) = (try FakeModelServer(.status(404, "not found")), try FakeModelServer(.answer(["ok"])))

@@ -7,6 +7,7 @@ import Foundation
 struct ModelHandlers: Sendable {
     let catalogue: Catalogue
     let health: ModelHealthMonitor
+    let metrics: ModelMetrics
 
     /// `{"models": [{name, provider, health, state, detail}]}`; `health` is true only when ready,
     /// as the runbook's scripts expect, and `state` says more.
@@ -46,6 +47,25 @@ struct ModelHandlers: Sendable {
         ]
         if let detail = status.detail { object["detail"] = detail }
         if let latency = status.latencyMilliseconds { object["probe_latency_ms"] = latency }
+        object["metrics"] = Self.json(self.metrics.snapshot(model.name))
+        return object
+    }
+
+    /// Metrics in snake_case, with absent percentiles left out.
+    static func json(_ snapshot: ModelMetrics.Snapshot) -> [String: Any] {
+        var object: [String: Any] = [
+            "requests": snapshot.requests,
+            "successes": snapshot.successes,
+            "failures": snapshot.failures,
+            "retries": snapshot.retries,
+            "fallbacks": snapshot.fallbacks,
+            "tokens_in": snapshot.tokensIn,
+            "tokens_out": snapshot.tokensOut,
+        ]
+        object["latency_p50_ms"] = snapshot.latencyP50Milliseconds
+        object["latency_p95_ms"] = snapshot.latencyP95Milliseconds
+        object["time_to_first_token_p50_ms"] = snapshot.timeToFirstTokenP50Milliseconds
+        object["tokens_per_second"] = snapshot.tokensPerSecond
         return object
     }
 }

@@ -51,7 +51,7 @@ public final class BloomService: Sendable {
             router: Self.routes(
                 health: handlers,
                 info: info,
-                models: ModelHandlers(catalogue: self.catalogue, health: models),
+                models: ModelHandlers(catalogue: self.catalogue, health: models, metrics: self.router.metrics),
                 modelTest: ModelTestHandler(router: self.router)
             ),
             middleware: [

@@ -11,6 +11,8 @@ import BloomCore
 public final class ModelRouter: Sendable {
     public let catalogue: Catalogue
     public let policy: RouterPolicy
+    /// What every attempt did, per model and per deployment.
+    public let metrics = ModelMetrics()
     private let health: DeploymentHealth
     private let slots: DeploymentSlots
     private let makeProvider: @Sendable (CatalogueModel, String) -> any ModelProvider
@@ -41,6 +43,7 @@ public final class ModelRouter: Sendable {
         var attempts = 0
         var queuesFull = 0
         for (index, candidate) in candidates.enumerated() {
+            if index > 0 { self.metrics.fellBack(from: candidates[index - 1].name) }
             let estimate = Self.estimatedTokens(messages)
             if let window = candidate.contextWindow, estimate > window {
                 failures.append(
@@ -65,6 +68,7 @@ public final class ModelRouter: Sendable {
                     break
                 }
                 attempts += 1
+                self.metrics.attempt([candidate.name, key], isRetry: retry > 0)
                 do {
                     let events = try await self.attempt(candidate, endpoint, messages, options, deadline: deadline)
                     return RoutedGeneration(
@@ -76,6 +80,7 @@ public final class ModelRouter: Sendable {
                     )
                 } catch let error as ProviderError {
                     self.slots.release(key)
+                    self.metrics.failed([candidate.name, key], kind: error.kind.rawValue)
                     failures.append("\(candidate.name) at \(endpoint): \(error)")
                     if !error.isRetryable { break }
                 } catch {
@@ -139,6 +144,7 @@ public final class ModelRouter: Sendable {
             }
         }
         let box = IteratorBox(forwarded)
+        let started = MonotonicClock.now()
         let first: ChatEvent
         do {
             first = try await withTimeout(
@@ -154,13 +160,28 @@ public final class ModelRouter: Sendable {
             self.health.ended(key, success: false)
             throw error
         }
-        return self.relay(first: first, rest: box, pump: pump, key: key, deadline: deadline)
+        let keys = [model.name, key]
+        self.metrics.firstToken(
+            keys, milliseconds: MonotonicClock.milliseconds(from: started, to: MonotonicClock.now()))
+        return self.relay(first: first, rest: box, pump: pump, keys: keys, started: started, deadline: deadline)
     }
 
     /// The events after the first, each within the stall timeout and the deadline.
-    private func relay(first: ChatEvent, rest box: IteratorBox, pump: Task<Void, Never>, key: String, deadline: UInt64)
-        -> AsyncThrowingStream<ChatEvent, any Error>
-    {
+    private func relay(
+        first: ChatEvent,
+        rest box: IteratorBox,
+        pump: Task<Void, Never>,
+        keys: [String],
+        started: UInt64,
+        deadline: UInt64
+    ) -> AsyncThrowingStream<ChatEvent, any Error> {
+        let key = keys[1]
+        let metrics = self.metrics
+        @Sendable func finished(_ event: ChatEvent) {
+            guard case .done(let summary) = event else { return }
+            let elapsed = MonotonicClock.milliseconds(from: started, to: MonotonicClock.now())
+            metrics.succeeded(keys, milliseconds: elapsed, summary: summary)
+        }
         let policy = self.policy
         let health = self.health
         let slots = self.slots
@@ -169,6 +190,7 @@ public final class ModelRouter: Sendable {
                 defer { slots.release(key) }
                 continuation.yield(first)
                 if case .done = first {
+                    finished(first)
                     health.ended(key, success: true)
                     continuation.finish()
                     return
@@ -185,6 +207,7 @@ public final class ModelRouter: Sendable {
                         }
                         continuation.yield(event)
                         if case .done = event {
+                            finished(event)
                             health.ended(key, success: true)
                             continuation.finish()
                             return
@@ -192,11 +215,15 @@ public final class ModelRouter: Sendable {
                     }
                 } catch is CancellationError {
                     pump.cancel()
+                    metrics.failed(keys, kind: "cancelled")
                     health.ended(key, success: nil)
                     continuation.finish(throwing: CancellationError())
                 } catch {
                     pump.cancel()
                     // A consumer that left is not the deployment's failure.
+                    let kind =
+                        Task.isCancelled ? "cancelled" : (error as? ProviderError)?.kind.rawValue ?? "failedMidStream"
+                    metrics.failed(keys, kind: kind)
                     health.ended(key, success: Task.isCancelled ? nil : false)
                     continuation.finish(throwing: error)
                 }
