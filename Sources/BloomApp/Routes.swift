@@ -27,6 +27,7 @@ extension BloomService {
         router.get("/api/models/{name}", .sync(models.detail))
         // Runs a real generation on the named model.
         router.post("/api/models/{name}/test", .async(modelTest.test))
+        router.post("/api/models/{name}/warmup", .async(modelTest.warmup))
 
         return router
     }

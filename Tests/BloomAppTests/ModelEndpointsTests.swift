@@ -65,6 +65,12 @@ struct ModelEndpointsTests {
         let sent = try #require(fake.requests.last)
         #expect((sent["messages"] as? [[String: String]])?.first?["content"] == "Hi?")
 
+        try client.request("POST", "/api/models/mistral/warmup", body: "")
+        let warm = try await client.readResponse()
+        #expect(warm.status == 200)
+        #expect(warm.json["warm"] as? Bool == true)
+        #expect((fake.requests.last?["options"] as? [String: Any])?["num_predict"] as? Int == 1)
+
         fake.setBehavior(.status(500, "boom"))
         try client.request("POST", "/api/models/mistral/test", body: "")
         let failed = try await client.readResponse()

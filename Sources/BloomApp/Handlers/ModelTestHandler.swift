@@ -62,5 +62,20 @@ struct ModelTestHandler: Sendable {
         return try .json(object: object)
     }
 
+    /// `POST /api/models/{name}/warmup`: one token from the model, so that its 30–120 s first
+    /// load happens now rather than while a visitor waits. Answers with the time it took.
+    func warmup(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
+        let name = context.parameter("name")
+        var options = GenerationOptions()
+        options.maxTokens = 1
+        let start = MonotonicClock.now()
+        let generation = try await self.router.generate([ChatMessage(.user, "Hi")], options: options, model: name)
+        for try await _ in generation.events {}
+        let elapsed = Self.rounded(MonotonicClock.milliseconds(from: start, to: MonotonicClock.now()))
+        return try .json(object: [
+            "model": generation.model, "endpoint": generation.endpoint, "warm": true, "took_ms": elapsed,
+        ])
+    }
+
     private static func rounded(_ value: Double) -> Double { (value * 10).rounded() / 10 }
 }
