@@ -6,3 +6,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 extern int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
+#include <spawn.h>
+// GNU extension (glibc 2.29+), hidden by Glibc's headers without _GNU_SOURCE.
+extern int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *actions, const char *path);

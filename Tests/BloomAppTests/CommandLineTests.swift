@@ -18,6 +18,12 @@ struct CommandLineTests {
             (["serve"], .serve(flags: [:])),
             (["serve", "--port", "9000", "--host=0.0.0.0"], .serve(flags: ["port": "9000", "host": "0.0.0.0"])),
             (["serve", "--config", "/etc/bloom.json"], .serve(flags: ["config": "/etc/bloom.json"])),
+            (["models"], .models(flags: [:])),
+            (["chat", "Hello there"], .chat(prompt: "Hello there", model: nil, task: "chat", flags: [:])),
+            (
+                ["chat", "--model", "mistral", "Hi", "--task=lead_qualification"],
+                .chat(prompt: "Hi", model: "mistral", task: "lead_qualification", flags: [:])
+            ),
         ]
     )
     func parses(arguments: [String], expected: CLI.Invocation) throws {
@@ -33,6 +39,8 @@ struct CommandLineTests {
             (["launch"], "unknown command \"launch\""),
             (["help", "launch"], "unknown command \"launch\""),
             (["version", "--json=yes"], "--json takes no value"),
+            (["chat"], "chat takes one prompt (quote it)"),
+            (["chat", "a", "b"], "chat takes one prompt (quote it)"),
         ]
     )
     func refuses(arguments: [String], message: String) {

@@ -81,6 +81,32 @@ struct ModelEndpointsTests {
         await fake.stop()
     }
 
+    @Test("bloom models prints each model's state; bloom chat streams an answer")
+    func commands() async throws {
+        let fake = try FakeModelServer(.answer(["Hello", " from", " fake"]))
+        fake.setListing(models: ["mistral:latest"])
+        let environment = ["OLLAMA_HOST": fake.url, "OLLAMA_MODEL": "mistral"]
+        let directory = NSTemporaryDirectory()
+
+        let models = try BloomProcess(["models"], environment: environment, workingDirectory: directory)
+        #expect(await models.waitForExit() == 0)
+        #expect(models.text.contains("NAME"))
+        #expect(models.text.contains("mistral"))
+        #expect(models.text.contains("ready"))
+
+        let chat = try BloomProcess(["chat", "Say hello"], environment: environment, workingDirectory: directory)
+        #expect(await chat.waitForExit() == 0)
+        #expect(chat.text.contains("Hello from fake"))
+        #expect(chat.text.contains("model mistral"))
+        #expect(chat.text.contains("3 tokens"))
+
+        fake.setListing(models: [])
+        let missing = try BloomProcess(["models"], environment: environment, workingDirectory: directory)
+        #expect(await missing.waitForExit() == 1)
+        #expect(missing.text.contains("misconfigured"))
+        await fake.stop()
+    }
+
     @Test("unknown models and tasks are JSON 404s")
     func unknown() async throws {
         let (bloom, port) = try await self.serve([:])

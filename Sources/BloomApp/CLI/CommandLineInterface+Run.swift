@@ -28,6 +28,10 @@ extension CommandLineInterface {
             return 0
         case .serve(let flags):
             return await Self.serve(flags: flags)
+        case .models(let flags):
+            return await Self.models(flags: flags)
+        case .chat(let prompt, let model, let task, let flags):
+            return await Self.chat(prompt: prompt, model: model, task: task, flags: flags)
         }
     }
 

@@ -13,6 +13,24 @@ extension CommandLineInterface {
                 Prints the version, git revision and build date; --json prints them as a JSON object.
 
                 """
+        case "models":
+            return """
+                Usage: bloom models [--config FILE]
+
+                Lists the configured models (bloom.json models, or OLLAMA_HOST and OLLAMA_MODEL)
+                with each one's state from a probe of its servers: ready, loading, unreachable or
+                misconfigured. Exits 1 unless every model is ready.
+
+                """
+        case "chat":
+            return """
+                Usage: bloom chat PROMPT [--model NAME] [--task TASK] [--config FILE]
+
+                Sends PROMPT through the model router (the task's models in order, default task
+                chat) and streams the answer to standard output, then prints the model used,
+                the time and the token counts to standard error.
+
+                """
         case "help":
             return "Usage: bloom help [COMMAND]\n\nShows help for bloom or for one command.\n"
         default:

@@ -8,6 +8,10 @@ public enum CommandLineInterface {
         /// `serve`, with flag name → value for the configuration loader.
         case serve(flags: [String: String])
         case version(json: Bool)
+        /// `models`: the catalogue with each model's probed state.
+        case models(flags: [String: String])
+        /// `chat PROMPT`: one generation through the router, streamed to the terminal.
+        case chat(prompt: String, model: String?, task: String, flags: [String: String])
         /// `help`, `--help`, or `COMMAND --help`; the topic is a command name.
         case help(topic: String?)
     }
@@ -21,6 +25,8 @@ public enum CommandLineInterface {
 
     static let commands: [(name: String, summary: String)] = [
         ("serve", "Run the server (web site, chat and API) in the foreground."),
+        ("models", "List the configured models and whether each is reachable and ready."),
+        ("chat", "Send one prompt through the model router and stream the answer."),
         ("version", "Print the version, git revision and build date."),
         ("help", "Show help for bloom or for one command."),
     ]
@@ -43,6 +49,20 @@ public enum CommandLineInterface {
         case "serve":
             if rest.contains("--help") || rest.contains("-h") { return .help(topic: "serve") }
             return .serve(flags: try Self.flags(rest, allowed: Self.serveFlags, command: "serve"))
+        case "models":
+            if rest.contains("--help") || rest.contains("-h") { return .help(topic: "models") }
+            return .models(flags: try Self.flags(rest, allowed: Self.serveFlags, command: "models"))
+        case "chat":
+            if rest.contains("--help") || rest.contains("-h") { return .help(topic: "chat") }
+            var (flags, words) = try Self.arguments(
+                rest, allowed: Self.serveFlags + ["model", "task"], command: "chat")
+            guard words.count == 1, let prompt = words.first, !prompt.trimmingCharacters(in: .whitespaces).isEmpty
+            else {
+                throw UsageError(message: "chat takes one prompt (quote it)", command: "chat")
+            }
+            let model = flags.removeValue(forKey: "model")
+            let task = flags.removeValue(forKey: "task") ?? "chat"
+            return .chat(prompt: prompt, model: model, task: task, flags: flags)
         case "version":
             if rest.contains("--help") || rest.contains("-h") { return .help(topic: "version") }
             let flags = try Self.flags(rest, allowed: [], switches: ["json"], command: "version")
@@ -55,19 +75,35 @@ public enum CommandLineInterface {
     /// Flags `serve` accepts: every setting that has one.
     static var serveFlags: [String] { Configuration.settings.compactMap(\.flag) }
 
-    /// Parses `--name value`, `--name=value` and, for `switches`, a bare `--name`.
+    /// Parses flags where no other words are allowed.
     private static func flags(
         _ arguments: [String],
         allowed: [String],
         switches: [String] = [],
         command: String
     ) throws(UsageError) -> [String: String] {
+        let (flags, words) = try Self.arguments(arguments, allowed: allowed, switches: switches, command: command)
+        if let word = words.first { throw UsageError(message: "unexpected argument \"\(word)\"", command: command) }
+        return flags
+    }
+
+    /// Parses `--name value`, `--name=value` and, for `switches`, a bare `--name`; other words
+    /// are returned in order.
+    private static func arguments(
+        _ arguments: [String],
+        allowed: [String],
+        switches: [String] = [],
+        command: String
+    ) throws(UsageError) -> (flags: [String: String], words: [String]) {
         var result: [String: String] = [:]
+        var words: [String] = []
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
             guard argument.hasPrefix("--"), argument.count > 2 else {
-                throw UsageError(message: "unexpected argument \"\(argument)\"", command: command)
+                words.append(argument)
+                index += 1
+                continue
             }
             let body = argument.dropFirst(2)
             let parts = body.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -90,6 +126,6 @@ public enum CommandLineInterface {
             }
             index += 1
         }
-        return result
+        return (result, words)
     }
 }
