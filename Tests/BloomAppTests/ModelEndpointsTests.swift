@@ -107,6 +107,21 @@ struct ModelEndpointsTests {
         await fake.stop()
     }
 
+    @Test("BLOOM_WARMUP=on asks each chat model for one token at start")
+    func warmupAtStart() async throws {
+        let fake = try FakeModelServer(.answer(["x"]))
+        fake.setListing(models: ["mistral:latest"])
+        let (bloom, _) = try await self.serve([
+            "OLLAMA_HOST": fake.url, "OLLAMA_MODEL": "mistral", "BLOOM_WARMUP": "on",
+        ])
+        #expect(await fake.probe.waitUntil(timeout: .seconds(5)) { fake.probe.has("chat.completed") })
+        #expect((fake.requests.first?["options"] as? [String: Any])?["num_predict"] as? Int == 1)
+        #expect(await fake.probe.waitUntil(timeout: .seconds(2)) { bloom.text.contains("model warmed") })
+        bloom.signal(SIGTERM)
+        #expect(await bloom.waitForExit() == 0)
+        await fake.stop()
+    }
+
     @Test("unknown models and tasks are JSON 404s")
     func unknown() async throws {
         let (bloom, port) = try await self.serve([:])

@@ -96,6 +96,26 @@ public final class BloomService: Sendable {
         }
     }
 
+    /// Asks every chat model for one token, so their first loads happen before visitors come.
+    /// Failures are logged, not fatal: the model may come up later.
+    func warmUp() async {
+        var options = GenerationOptions()
+        options.maxTokens = 1
+        for model in self.catalogue.candidates(forTask: "chat") ?? [] {
+            let start = MonotonicClock.now()
+            do {
+                let generation = try await self.router.generate(
+                    [ChatMessage(.user, "Hi")], options: options, model: model.name)
+                for try await _ in generation.events {}
+                let seconds = MonotonicClock.milliseconds(from: start, to: MonotonicClock.now()) / 1000
+                self.logger.info("model warmed", metadata: ["model": .string(model.name), "seconds": .double(seconds)])
+            } catch {
+                self.logger.warning(
+                    "model warm-up failed", metadata: ["model": .string(model.name), "error": .string("\(error)")])
+            }
+        }
+    }
+
     /// Drains: readiness off, stop accepting, let requests finish until the shutdown timeout.
     public func stop() async {
         self.health.beginDraining()
@@ -109,6 +129,7 @@ public final class BloomService: Sendable {
         signal(SIGPIPE, SIG_IGN)
         try await self.start()
         let monitor = Task { await self.health.runPeriodically() }
+        if self.configuration.warmup { Task { await self.warmUp() } }
         await Self.waitForTerminationSignal()
         monitor.cancel()
         await self.stop()

@@ -82,6 +82,12 @@ extension Configuration {
             help: "How long to wait for one Ollama response.",
             parse: SettingParser.positiveDuration
         ),
+        ConfigurationSetting(
+            \.warmup, environment: "BLOOM_WARMUP", json: "warmup", flag: nil, group: .models,
+            default: .value("off"),
+            help: "Load every chat model at start-up (one-token request), so no visitor waits for a cold load.",
+            parse: SettingParser.flag
+        ),
 
         // MARK: - Storage
 

@@ -37,6 +37,8 @@ public struct Configuration: Sendable, Equatable {
     public var ollamaKeepAlive = ModelKeepAlive.duration(.seconds(600))
     /// How long to wait for one Ollama response before giving up.
     public var ollamaTimeout = Duration.seconds(300)
+    /// Whether to warm every chat model at start-up.
+    public var warmup = false
 
     // MARK: - Storage
 

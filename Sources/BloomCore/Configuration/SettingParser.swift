@@ -12,6 +12,15 @@ enum SettingParser {
         }
     }
 
+    /// On or off: `true`/`false`, `on`/`off`, `yes`/`no`, `1`/`0`, in any case.
+    static func flag(_ text: String) throws(InvalidSettingValue) -> Bool {
+        switch text.trimmingWhitespace().lowercased() {
+        case "true", "on", "yes", "1": return true
+        case "false", "off", "no", "0": return false
+        default: throw InvalidSettingValue(expected: "on or off (true/false, yes/no, 1/0)")
+        }
+    }
+
     static func integer(in range: ClosedRange<Int>) -> SettingParse<Int> {
         { text throws(InvalidSettingValue) in
             guard let value = Int(text.trimmingWhitespace()), range.contains(value) else {
