@@ -34,12 +34,11 @@ extension CommandLineInterface {
             let client = try HTTPClient()
             var policy = RouterPolicy()
             policy.deadline = configuration.ollamaTimeout
-            let router = ModelRouter(catalogue: catalogue, policy: policy) { model, endpoint in
-                switch model.provider {
-                case .ollama: OllamaProvider(baseURL: endpoint, client: client)
-                case .openAI: OpenAIProvider(baseURL: endpoint, apiKey: model.apiKey, client: client)
-                }
-            }
+            let router = ModelRouter(
+                catalogue: catalogue,
+                policy: policy,
+                makeProvider: ModelRouter.httpProviders(client: client)
+            )
             let start = MonotonicClock.now()
             let generation = try await router.generate([ChatMessage(.user, prompt)], task: task, model: model)
             var summary: GenerationSummary?

@@ -23,13 +23,11 @@ public final class BloomService: Sendable {
         self.catalogue = try Catalogue(configuration: configuration, environment: ProcessInfo.processInfo.environment)
         let client = try HTTPClient()
         let models = ModelHealthMonitor(catalogue: self.catalogue, client: client)
-        self.router = ModelRouter(catalogue: self.catalogue, policy: Self.routerPolicy(configuration)) {
-            model, endpoint in
-            switch model.provider {
-            case .ollama: OllamaProvider(baseURL: endpoint, client: client)
-            case .openAI: OpenAIProvider(baseURL: endpoint, apiKey: model.apiKey, client: client)
-            }
-        }
+        self.router = ModelRouter(
+            catalogue: self.catalogue,
+            policy: Self.routerPolicy(configuration),
+            makeProvider: ModelRouter.httpProviders(client: client)
+        )
         let health = HealthMonitor(
             checks: [DataDirectoryCheck(path: configuration.dataDirectory)],
             readinessConditions: ["startup", "chat"],

@@ -1,4 +1,5 @@
 import BloomCore
+public import BloomHTTP
 
 /// Chooses a model for each request and keeps the gateway's promise: an answer from the first
 /// candidate that can give one, on time, or a clear failure.
@@ -251,5 +252,18 @@ public final class ModelRouter: Sendable {
         result.stop = request.stop.isEmpty ? defaults.stop : request.stop
         result.jsonOutput = request.jsonOutput || defaults.jsonOutput
         return result
+    }
+}
+
+extension ModelRouter {
+    /// The provider for each catalogue model: Ollama's or the OpenAI-compatible one, sharing
+    /// one HTTP client.
+    public static func httpProviders(client: HTTPClient) -> @Sendable (CatalogueModel, String) -> any ModelProvider {
+        { model, endpoint in
+            switch model.provider {
+            case .ollama: OllamaProvider(baseURL: endpoint, client: client)
+            case .openAI: OpenAIProvider(baseURL: endpoint, apiKey: model.apiKey, client: client)
+            }
+        }
     }
 }
