@@ -19,6 +19,7 @@ struct CommandLineTests {
             (["serve", "--port", "9000", "--host=0.0.0.0"], .serve(flags: ["port": "9000", "host": "0.0.0.0"])),
             (["serve", "--config", "/etc/bloom.json"], .serve(flags: ["config": "/etc/bloom.json"])),
             (["models"], .models(flags: [:])),
+            (["reload", "--data-dir", "/srv/bloom"], .reload(flags: ["data-dir": "/srv/bloom"])),
             (["chat", "Hello there"], .chat(prompt: "Hello there", model: nil, task: "chat", flags: [:])),
             (
                 ["chat", "--model", "mistral", "Hi", "--task=lead_qualification"],

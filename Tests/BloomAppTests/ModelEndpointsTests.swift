@@ -122,6 +122,48 @@ struct ModelEndpointsTests {
         await fake.stop()
     }
 
+    @Test("bloom reload swaps in a changed catalogue without a restart; a broken one is refused")
+    func reload() async throws {
+        let fake = try FakeModelServer(.answer(["x"]))
+        let directory = NSTemporaryDirectory() + "bloom-reload-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        func write(_ models: [String]) throws {
+            let entries = models.map { #"{"name": "\#($0)", "provider": "ollama", "endpoint": "\#(fake.url)"}"# }
+            try #"{"models": [\#(entries.joined(separator: ","))]}"#.write(
+                toFile: directory + "/bloom.json", atomically: true, encoding: .utf8)
+        }
+        try write(["a"])
+        let arguments = ["--config", "bloom.json", "--data-dir", directory + "/data"]
+        let bloom = try BloomProcess(["serve", "--port", "0"] + arguments, workingDirectory: directory)
+        let port = try await bloom.waitForPort()
+        func count() async throws -> Int {
+            (try await self.get("/api/models", port: port).json["models"] as? [Any])?.count ?? -1
+        }
+        #expect(try await count() == 1)
+
+        try write(["a", "b"])
+        let reload = try BloomProcess(["reload"] + arguments, workingDirectory: directory)
+        #expect(await reload.waitForExit() == 0)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while try await count() != 2 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(try await count() == 2)
+        #expect(bloom.text.contains("configuration reloaded"))
+
+        try "{ not json".write(toFile: directory + "/bloom.json", atomically: true, encoding: .utf8)
+        bloom.signal(SIGHUP)
+        let failed = ContinuousClock.now + .seconds(5)
+        while !bloom.text.contains("reload failed") && ContinuousClock.now < failed {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(bloom.text.contains("reload failed"))
+        #expect(try await count() == 2)
+
+        bloom.signal(SIGTERM)
+        #expect(await bloom.waitForExit() == 0)
+        #expect(!FileManager.default.fileExists(atPath: directory + "/data/bloom.pid"))
+        await fake.stop()
+    }
+
     @Test("unknown models and tasks are JSON 404s")
     func unknown() async throws {
         let (bloom, port) = try await self.serve([:])

@@ -1,5 +1,6 @@
 import BloomCore
 import Foundation
+import Glibc
 
 extension CommandLineInterface {
     /// Runs a command line and returns the process exit status: 0 success, 1 failure, 2 usage.
@@ -28,6 +29,8 @@ extension CommandLineInterface {
             return 0
         case .serve(let flags):
             return await Self.serve(flags: flags)
+        case .reload(let flags):
+            return Self.reload(flags: flags)
         case .models(let flags):
             return await Self.models(flags: flags)
         case .chat(let prompt, let model, let task, let flags):
@@ -46,13 +49,37 @@ extension CommandLineInterface {
         let sink = StreamLogSink(fileDescriptor: 2, format: configuration.logFormat)
         let logger = Logger(label: "bloom", level: configuration.logLevel, sink: sink)
         do {
-            let service = try BloomService(configuration: configuration, logger: logger)
+            let service = try BloomService(configuration: configuration, logger: logger) {
+                try ConfigurationLoader.forCurrentProcess(flags: flags).load()
+            }
             try await service.run()
             return 0
         } catch {
             logger.critical("bloom could not start", metadata: ["error": .string("\(error)")])
             return 1
         }
+    }
+
+    /// `bloom reload`: signals the server whose pid file is in the data directory.
+    private static func reload(flags: [String: String]) -> Int32 {
+        let configuration: Configuration
+        do {
+            configuration = try ConfigurationLoader.forCurrentProcess(flags: flags).load()
+        } catch {
+            Self.printError("bloom: configuration error: \(error)\n")
+            return 1
+        }
+        let path = configuration.dataDirectory + "/bloom.pid"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), kill(pid, 0) == 0
+        else {
+            Self.printError(
+                "bloom: no running bloom found (no live process in \(path)); is it running with this data directory?\n")
+            return 1
+        }
+        kill(pid, SIGHUP)
+        print("asked bloom (pid \(pid)) to reload its configuration; its log says whether it worked")
+        return 0
     }
 
     static func printError(_ text: String) {

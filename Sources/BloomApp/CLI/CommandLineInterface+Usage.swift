@@ -13,6 +13,15 @@ extension CommandLineInterface {
                 Prints the version, git revision and build date; --json prints them as a JSON object.
 
                 """
+        case "reload":
+            return """
+                Usage: bloom reload [--data-dir DIR] [--config FILE]
+
+                Sends SIGHUP to the bloom serving from DIR (found through DIR/bloom.pid), which
+                rereads its configuration and swaps in the new model catalogue without dropping a
+                connection. A configuration that does not load is logged and the old one stays.
+
+                """
         case "models":
             return """
                 Usage: bloom models [--config FILE]

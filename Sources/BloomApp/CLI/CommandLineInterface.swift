@@ -8,6 +8,8 @@ public enum CommandLineInterface {
         /// `serve`, with flag name → value for the configuration loader.
         case serve(flags: [String: String])
         case version(json: Bool)
+        /// `reload`: a running server rereads its configuration (SIGHUP).
+        case reload(flags: [String: String])
         /// `models`: the catalogue with each model's probed state.
         case models(flags: [String: String])
         /// `chat PROMPT`: one generation through the router, streamed to the terminal.
@@ -25,6 +27,7 @@ public enum CommandLineInterface {
 
     static let commands: [(name: String, summary: String)] = [
         ("serve", "Run the server (web site, chat and API) in the foreground."),
+        ("reload", "Make a running server reread its configuration (models, tasks) without a restart."),
         ("models", "List the configured models and whether each is reachable and ready."),
         ("chat", "Send one prompt through the model router and stream the answer."),
         ("version", "Print the version, git revision and build date."),
@@ -49,6 +52,9 @@ public enum CommandLineInterface {
         case "serve":
             if rest.contains("--help") || rest.contains("-h") { return .help(topic: "serve") }
             return .serve(flags: try Self.flags(rest, allowed: Self.serveFlags, command: "serve"))
+        case "reload":
+            if rest.contains("--help") || rest.contains("-h") { return .help(topic: "reload") }
+            return .reload(flags: try Self.flags(rest, allowed: Self.serveFlags, command: "reload"))
         case "models":
             if rest.contains("--help") || rest.contains("-h") { return .help(topic: "models") }
             return .models(flags: try Self.flags(rest, allowed: Self.serveFlags, command: "models"))

@@ -5,40 +5,41 @@ import Foundation
 /// `/api/models`, `/api/models/{name}` and `/api/models/tasks/{task}`: the catalogue with each
 /// model's probed state, answered from memory.
 struct ModelHandlers: Sendable {
-    let catalogue: Catalogue
-    let health: ModelHealthMonitor
-    let metrics: ModelMetrics
+    let gateway: Gateway
 
     /// `{"models": [{name, provider, health, state, detail}]}`; `health` is true only when ready,
     /// as the runbook's scripts expect, and `state` says more.
     func list(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
-        try .json(object: ["models": self.catalogue.models.map(self.summary)])
+        let parts = self.gateway.current
+        return try .json(object: ["models": parts.catalogue.models.map { Self.summary($0, parts) }])
     }
 
     func detail(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let name = context.parameter("name")
-        guard let model = self.catalogue.model(named: name) else {
+        let parts = self.gateway.current
+        guard let model = parts.catalogue.model(named: name) else {
             throw HTTPError.notFound("No model called \"\(name)\" in the catalogue.", code: "model_not_found")
         }
-        var object = self.summary(model)
+        var object = Self.summary(model, parts)
         object["endpoints"] = model.endpoints
         object["upstream_model"] = model.upstreamModel
         object["context_window"] = model.contextWindow.map { $0 as Any } ?? NSNull()
         object["capabilities"] = model.capabilities
-        object["tasks"] = self.catalogue.tasks.filter { $0.value.contains(model.name) }.keys.sorted()
+        object["tasks"] = parts.catalogue.tasks.filter { $0.value.contains(model.name) }.keys.sorted()
         return try .json(object: object)
     }
 
     func task(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let task = context.parameter("task")
-        guard let candidates = self.catalogue.candidates(forTask: task) else {
+        let parts = self.gateway.current
+        guard let candidates = parts.catalogue.candidates(forTask: task) else {
             throw HTTPError.notFound("No task type \"\(task)\" in the catalogue.", code: "task_not_found")
         }
-        return try .json(object: ["task": task, "models": candidates.map(self.summary)])
+        return try .json(object: ["task": task, "models": candidates.map { Self.summary($0, parts) }])
     }
 
-    private func summary(_ model: CatalogueModel) -> [String: Any] {
-        let status = self.health.status(of: model.name)
+    private static func summary(_ model: CatalogueModel, _ parts: Gateway.Parts) -> [String: Any] {
+        let status = parts.models.status(of: model.name)
         var object: [String: Any] = [
             "name": model.name,
             "provider": model.provider.rawValue,
@@ -47,7 +48,7 @@ struct ModelHandlers: Sendable {
         ]
         if let detail = status.detail { object["detail"] = detail }
         if let latency = status.latencyMilliseconds { object["probe_latency_ms"] = latency }
-        object["metrics"] = Self.json(self.metrics.snapshot(model.name))
+        object["metrics"] = Self.json(parts.router.metrics.snapshot(model.name))
         return object
     }
 

@@ -6,7 +6,7 @@ import Foundation
 /// `POST /api/models/{name}/test`: prompts one named model through the router (so the real
 /// path is exercised: endpoint choice, retries, budgets) and reports text, latency and tokens.
 struct ModelTestHandler: Sendable {
-    let router: ModelRouter
+    let gateway: Gateway
     static let defaultPrompt = "Say hello in one short sentence."
 
     struct Body: Decodable {
@@ -31,7 +31,8 @@ struct ModelTestHandler: Sendable {
 
         let start = MonotonicClock.now()
         // Router errors carry their HTTP form: 404 unknown model, 502 failed, 503 busy.
-        let generation = try await self.router.generate([ChatMessage(.user, prompt)], options: options, model: name)
+        let generation = try await self.gateway.current.router.generate(
+            [ChatMessage(.user, prompt)], options: options, model: name)
         let firstToken = MonotonicClock.now()
         var text = ""
         var summary: GenerationSummary?
@@ -69,7 +70,8 @@ struct ModelTestHandler: Sendable {
         var options = GenerationOptions()
         options.maxTokens = 1
         let start = MonotonicClock.now()
-        let generation = try await self.router.generate([ChatMessage(.user, "Hi")], options: options, model: name)
+        let generation = try await self.gateway.current.router.generate(
+            [ChatMessage(.user, "Hi")], options: options, model: name)
         for try await _ in generation.events {}
         let elapsed = Self.rounded(MonotonicClock.milliseconds(from: start, to: MonotonicClock.now()))
         return try .json(object: [

@@ -1,5 +1,5 @@
 public import BloomCore
-public import BloomGateway
+import BloomGateway
 import BloomHTTP
 import Dispatch
 import Foundation
@@ -11,29 +11,30 @@ public final class BloomService: Sendable {
     public let configuration: Configuration
     public let logger: Logger
     public let health: HealthMonitor
-    /// The model gateway's parts; routes for chat use `router` (issue 5).
-    public let catalogue: Catalogue
-    public let router: ModelRouter
+    /// The model gateway; reloaded in place on SIGHUP.
+    public let gateway: Gateway
+    /// Reads the configuration again for a reload; nil when the service was built without one.
+    private let reloadConfiguration: (@Sendable () throws -> Configuration)?
     let server: HTTPServer
 
     /// Builds everything; nothing listens until ``start()``.
-    public init(configuration: Configuration, logger: Logger, build: BuildInfo = .current) throws {
+    public init(
+        configuration: Configuration,
+        logger: Logger,
+        build: BuildInfo = .current,
+        reloadConfiguration: (@Sendable () throws -> Configuration)? = nil
+    ) throws {
         self.configuration = configuration
         self.logger = logger
-        self.catalogue = try Catalogue(configuration: configuration, environment: ProcessInfo.processInfo.environment)
-        let client = try HTTPClient()
-        let models = ModelHealthMonitor(catalogue: self.catalogue, client: client)
-        self.router = ModelRouter(
-            catalogue: self.catalogue,
-            policy: Self.routerPolicy(configuration),
-            makeProvider: ModelRouter.httpProviders(client: client)
-        )
+        self.reloadConfiguration = reloadConfiguration
+        let gateway = try Gateway(configuration: configuration, environment: ProcessInfo.processInfo.environment)
+        self.gateway = gateway
         let health = HealthMonitor(
             checks: [DataDirectoryCheck(path: configuration.dataDirectory)],
             readinessConditions: ["startup", "chat"],
             logger: logger.child(label: "health")
         )
-        health.add(ModelsHealthCheck(models: models) { health.setCondition("chat", met: $0) })
+        health.add(ModelsHealthCheck(gateway: gateway) { health.setCondition("chat", met: $0) })
         self.health = health
 
         let serverBox = ServerBox()
@@ -49,8 +50,8 @@ public final class BloomService: Sendable {
             router: Self.routes(
                 health: handlers,
                 info: info,
-                models: ModelHandlers(catalogue: self.catalogue, health: models, metrics: self.router.metrics),
-                modelTest: ModelTestHandler(router: self.router)
+                models: ModelHandlers(gateway: gateway),
+                modelTest: ModelTestHandler(gateway: gateway)
             ),
             middleware: [
                 RequestIDMiddleware(),
@@ -78,6 +79,7 @@ public final class BloomService: Sendable {
             atPath: self.configuration.dataDirectory, withIntermediateDirectories: true)
         await self.health.refresh()
         try self.server.start()
+        try? "\(getpid())\n".write(toFile: self.pidFile, atomically: true, encoding: .utf8)
         self.health.setCondition("startup", met: true)
         self.logger.info(
             "listening",
@@ -94,15 +96,36 @@ public final class BloomService: Sendable {
         }
     }
 
+    /// Reads the configuration again and swaps in a new model gateway; the HTTP settings
+    /// (address, limits) keep their values until a restart. A configuration that fails to
+    /// load or a broken catalogue is logged and the running gateway stays.
+    public func reload() async {
+        guard let reloadConfiguration = self.reloadConfiguration else { return }
+        do {
+            let configuration = try reloadConfiguration()
+            let parts = try self.gateway.reload(
+                configuration: configuration, environment: ProcessInfo.processInfo.environment)
+            self.logger.info("configuration reloaded", metadata: ["models": .integer(parts.catalogue.models.count)])
+            await self.health.refresh()
+        } catch {
+            self.logger.error(
+                "reload failed; the previous configuration stays", metadata: ["error": .string("\(error)")])
+        }
+    }
+
+    /// Where `bloom reload` finds this process.
+    var pidFile: String { self.configuration.dataDirectory + "/bloom.pid" }
+
     /// Asks every chat model for one token, so their first loads happen before visitors come.
     /// Failures are logged, not fatal: the model may come up later.
     func warmUp() async {
         var options = GenerationOptions()
         options.maxTokens = 1
-        for model in self.catalogue.candidates(forTask: "chat") ?? [] {
+        let parts = self.gateway.current
+        for model in parts.catalogue.candidates(forTask: "chat") ?? [] {
             let start = MonotonicClock.now()
             do {
-                let generation = try await self.router.generate(
+                let generation = try await parts.router.generate(
                     [ChatMessage(.user, "Hi")], options: options, model: model.name)
                 for try await _ in generation.events {}
                 let seconds = MonotonicClock.milliseconds(from: start, to: MonotonicClock.now()) / 1000
@@ -119,6 +142,7 @@ public final class BloomService: Sendable {
         self.health.beginDraining()
         self.logger.info("shutting down", metadata: ["deadline": .string("\(self.configuration.shutdownTimeout)")])
         await self.server.shutdown(timeout: self.configuration.shutdownTimeout)
+        try? FileManager.default.removeItem(atPath: self.pidFile)
         self.logger.info("stopped")
     }
 
@@ -128,6 +152,8 @@ public final class BloomService: Sendable {
         try await self.start()
         let monitor = Task { await self.health.runPeriodically() }
         if self.configuration.warmup { Task { await self.warmUp() } }
+        let hangups = Self.onSignal(SIGHUP) { Task { await self.reload() } }
+        defer { hangups.cancel() }
         await Self.waitForTerminationSignal()
         monitor.cancel()
         await self.stop()
@@ -150,12 +176,14 @@ public final class BloomService: Sendable {
         }
     }
 
-    /// `OLLAMA_TIMEOUT` is the overall deadline, as in the runbook.
-    private static func routerPolicy(_ configuration: Configuration) -> RouterPolicy {
-        var policy = RouterPolicy()
-        policy.deadline = configuration.ollamaTimeout
-        policy.firstTokenTimeout = min(policy.firstTokenTimeout, configuration.ollamaTimeout)
-        return policy
+    /// Runs `action` on every delivery of `number` until the returned source is cancelled.
+    static func onSignal(_ number: Int32, _ action: @escaping @Sendable () -> Void) -> any DispatchSourceSignal {
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(
+            signal: number, queue: DispatchQueue(label: "bloom.signal.\(number)"))
+        source.setEventHandler(handler: action)
+        source.resume()
+        return source
     }
 
     private static func serverConfiguration(_ configuration: Configuration) -> HTTPServerConfiguration {

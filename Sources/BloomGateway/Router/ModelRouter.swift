@@ -12,8 +12,8 @@ public import BloomHTTP
 public final class ModelRouter: Sendable {
     public let catalogue: Catalogue
     public let policy: RouterPolicy
-    /// What every attempt did, per model and per deployment.
-    public let metrics = ModelMetrics()
+    /// What every attempt did, per model and per deployment; shared across reloads.
+    public let metrics: ModelMetrics
     private let health: DeploymentHealth
     private let slots: DeploymentSlots
     private let makeProvider: @Sendable (CatalogueModel, String) -> any ModelProvider
@@ -22,9 +22,11 @@ public final class ModelRouter: Sendable {
     public init(
         catalogue: Catalogue,
         policy: RouterPolicy = RouterPolicy(),
+        metrics: ModelMetrics = ModelMetrics(),
         makeProvider: @escaping @Sendable (CatalogueModel, String) -> any ModelProvider
     ) {
         self.catalogue = catalogue
+        self.metrics = metrics
         self.policy = policy
         self.health = DeploymentHealth(policy: policy)
         self.slots = DeploymentSlots(limit: policy.concurrencyPerDeployment, queueLimit: policy.queuePerDeployment)
