@@ -8,7 +8,8 @@ extension BloomService {
         health: HealthHandlers,
         info: InfoHandler,
         models: ModelHandlers,
-        modelTest: ModelTestHandler
+        modelTest: ModelTestHandler,
+        benchmark: ModelBenchmarkHandler
     ) -> Router {
         var router = Router()
 
@@ -23,6 +24,7 @@ extension BloomService {
         // MARK: - Models (public, from memory: probes run in the background)
 
         router.get("/api/models", .sync(models.list))
+        router.post("/api/models/benchmark", .async(benchmark.benchmark))
         router.get("/api/models/tasks/{task}", .sync(models.task))
         router.get("/api/models/{name}", .sync(models.detail))
         // Runs a real generation on the named model.

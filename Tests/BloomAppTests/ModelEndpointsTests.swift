@@ -71,6 +71,25 @@ struct ModelEndpointsTests {
         #expect(warm.json["warm"] as? Bool == true)
         #expect((fake.requests.last?["options"] as? [String: Any])?["num_predict"] as? Int == 1)
 
+        try client.request(
+            "POST", "/api/models/benchmark", headers: [("Content-Type", "application/json")],
+            body: #"{"models": ["mistral"], "prompts": ["one", "two"], "max_tokens": 8}"#)
+        let bench = try await client.readResponse()
+        #expect(bench.status == 200)
+        #expect((bench.json["runs"] as? [[String: Any]])?.count == 2)
+        let benchModel = (bench.json["models"] as? [[String: Any]])?.first
+        #expect(benchModel?["succeeded"] as? Int == 2)
+        #expect(benchModel?["mean_latency_ms"] is Double)
+        #expect(
+            fake.requests.suffix(2).compactMap { ($0["messages"] as? [[String: String]])?.first?["content"] } == [
+                "one", "two",
+            ])
+
+        try client.request("POST", "/api/models/benchmark", body: #"{"models": [], "prompts": ["x"]}"#)
+        #expect(try await client.readResponse().errorCode == "invalid_models")
+        try client.request("POST", "/api/models/benchmark", body: #"{"models": ["zzz"], "prompts": ["x"]}"#)
+        #expect(try await client.readResponse().status == 404)
+
         fake.setBehavior(.status(500, "boom"))
         try client.request("POST", "/api/models/mistral/test", body: "")
         let failed = try await client.readResponse()

@@ -219,6 +219,9 @@ struct ModelRouterLimitTests {
         #expect(await fake.probe.waitUntil { fake.probe.has("chat.started") })
         let queued = Task { try await complete() }
         try await Task.sleep(for: .milliseconds(50))
+        let load = router.load(of: try #require(catalogue.model(named: "only")))
+        #expect(load.running == 1)
+        #expect(load.waiting == 1)
         let start = ContinuousClock.now
         await #expect(throws: RouterError.overloaded(retryAfterSeconds: 2)) { _ = try await complete() }
         #expect(ContinuousClock.now - start < .milliseconds(200))

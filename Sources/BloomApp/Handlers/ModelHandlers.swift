@@ -48,7 +48,11 @@ struct ModelHandlers: Sendable {
         ]
         if let detail = status.detail { object["detail"] = detail }
         if let latency = status.latencyMilliseconds { object["probe_latency_ms"] = latency }
-        object["metrics"] = Self.json(parts.router.metrics.snapshot(model.name))
+        var metrics = Self.json(parts.router.metrics.snapshot(model.name))
+        let load = parts.router.load(of: model)
+        metrics["in_flight"] = load.running
+        metrics["queue_depth"] = load.waiting
+        object["metrics"] = metrics
         return object
     }
 

@@ -51,7 +51,8 @@ public final class BloomService: Sendable {
                 health: handlers,
                 info: info,
                 models: ModelHandlers(gateway: gateway),
-                modelTest: ModelTestHandler(gateway: gateway)
+                modelTest: ModelTestHandler(gateway: gateway),
+                benchmark: ModelBenchmarkHandler(gateway: gateway)
             ),
             middleware: [
                 RequestIDMiddleware(),

@@ -54,6 +54,14 @@ final class DeploymentSlots: Sendable {
         }
     }
 
+    /// Requests running and waiting on `key` now.
+    func depth(_ key: String) -> (running: Int, waiting: Int) {
+        self.state.withLock { state in
+            let queue = state.queues[key] ?? Queue()
+            return (queue.running, queue.waiting.count)
+        }
+    }
+
     /// Gives a slot back, handing it straight to the first waiter if there is one.
     func release(_ key: String) {
         let next = self.state.withLock { state -> CheckedContinuation<Bool, Never>? in

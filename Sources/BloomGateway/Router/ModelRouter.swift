@@ -102,6 +102,14 @@ public final class ModelRouter: Sendable {
         throw RouterError.allFailed(failures)
     }
 
+    /// Generations of `model` running now and waiting for a slot, over all its endpoints.
+    public func load(of model: CatalogueModel) -> (running: Int, waiting: Int) {
+        model.endpoints.reduce((0, 0)) { total, endpoint in
+            let depth = self.slots.depth(DeploymentHealth.key(model.name, endpoint))
+            return (total.0 + depth.running, total.1 + depth.waiting)
+        }
+    }
+
     private func candidates(task: String, model: String?) throws(RouterError) -> [CatalogueModel] {
         if let model {
             guard let found = self.catalogue.model(named: model) else { throw .unknownModel(model) }
