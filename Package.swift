@@ -61,7 +61,10 @@ let package = Package(
         ),
         .testTarget(name: "BloomCoreTests", dependencies: ["BloomCore", "BloomTesting"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "BloomHTTPTests", dependencies: ["BloomHTTP", "BloomTesting", "CLinux"], swiftSettings: swiftSettings),
+            name: "BloomHTTPTests",
+            dependencies: ["BloomHTTP", "BloomTesting", "CLinux"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "BloomGatewayTests",
             dependencies: ["BloomGateway", "BloomTesting"],

@@ -74,8 +74,8 @@ public final class FakeModelServer: Sendable {
             case .ollama:
                 #"{"model":"fake","message":{"role":"assistant","content":\#(quoted(text))},"done":false}"#
             case .openAI:
-                #"data: {"id":"x","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":\#(quoted(text))},"finish_reason":null}]}"#
-                    + "\n"
+                #"data: {"id":"x","object":"chat.completion.chunk","choices":[{"index":0,"#
+                    + #""delta":{"content":\#(quoted(text))},"finish_reason":null}]}"# + "\n"
             }
         }
 
@@ -87,7 +87,8 @@ public final class FakeModelServer: Sendable {
                     + #""eval_duration":\#(tokens * 10_000_000),"total_duration":\#(tokens * 10_000_000 + 3_000_000)}"#
             case .openAI:
                 #"data: {"id":"x","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"# + "\n\n"
-                    + #"data: {"id":"x","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":\#(tokens),"total_tokens":\#(12 + tokens)}}"#
+                    + #"data: {"id":"x","choices":[],"usage":{"prompt_tokens":12,"#
+                    + #""completion_tokens":\#(tokens),"total_tokens":\#(12 + tokens)}}"#
                     + "\n\ndata: [DONE]\n"
             }
         }

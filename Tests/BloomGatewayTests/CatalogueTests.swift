@@ -40,7 +40,8 @@ struct CatalogueTests {
     @Test("bloom.json models and tasks are read, with options, several endpoints and a key from the environment")
     func fromFile() throws {
         let models = """
-            [{"name": "fast", "provider": "openai", "endpoints": ["http://127.0.0.1:8080/v1/", "http://127.0.0.1:8081/v1"],
+            [{"name": "fast", "provider": "openai",
+              "endpoints": ["http://127.0.0.1:8080/v1/", "http://127.0.0.1:8081/v1"],
               "model": "qwen2-0.5b", "context_window": 4096, "options": {"temperature": 0.2, "max_tokens": 256},
               "api_key_env": "FAST_KEY"},
              {"name": "smart", "provider": "ollama", "endpoint": "http://gpu:11434", "capabilities": ["chat", "json"]}]
@@ -67,7 +68,8 @@ struct CatalogueTests {
         "a broken catalogue is refused with a message naming the problem",
         arguments: [
             (
-                #"[{"name": "a", "provider": "ollama", "endpoint": "http://x:1"}, {"name": "a", "provider": "ollama", "endpoint": "http://y:1"}]"#,
+                #"[{"name": "a", "provider": "ollama", "endpoint": "http://x:1"},"#
+                    + #" {"name": "a", "provider": "ollama", "endpoint": "http://y:1"}]"#,
                 nil, "used twice"
             ),
             (#"[{"name": "a", "provider": "bard", "endpoint": "http://x:1"}]"#, nil, "\"provider\": ollama or openai"),

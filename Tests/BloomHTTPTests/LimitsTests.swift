@@ -62,7 +62,8 @@ struct LimitsTests {
         try await self.withServer { server in
             let chunk = String(repeating: "z", count: 600)
             let raw =
-                "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n258\r\n\(chunk)\r\n258\r\n\(chunk)\r\n0\r\n\r\n"
+                "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "258\r\n\(chunk)\r\n258\r\n\(chunk)\r\n0\r\n\r\n"
             let response = try await self.refusal(raw, port: server.port)
             #expect(response.status == 413)
         }

@@ -20,9 +20,10 @@ extension CommandLineInterface {
         case .version(let json):
             let build = BuildInfo.current
             if json {
+                let fields = [("version", build.version), ("revision", build.revision), ("date", build.date)]
                 print(
-                    #"{"version":\#(JSONText.quoted(build.version)),"revision":\#(JSONText.quoted(build.revision)),"date":\#(JSONText.quoted(build.date))}"#
-                )
+                    "{" + fields.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ",")
+                        + "}")
             } else {
                 print(build.summary)
             }

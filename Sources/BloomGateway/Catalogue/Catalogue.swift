@@ -17,9 +17,8 @@ public struct Catalogue: Sendable, Equatable {
                 throw CatalogueError("model \"\(model.name)\" has no endpoints; give at least one base URL")
             }
             for endpoint in model.endpoints where !endpoint.hasPrefix("http://") {
-                throw CatalogueError(
-                    "model \"\(model.name)\" has endpoint \"\(endpoint)\"; expected an http:// URL (TLS is not supported)"
-                )
+                let found = "model \"\(model.name)\" has endpoint \"\(endpoint)\""
+                throw CatalogueError("\(found); expected an http:// URL (TLS is not supported)")
             }
         }
         for (task, names) in tasks {
