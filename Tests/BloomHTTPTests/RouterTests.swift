@@ -51,3 +51,15 @@ struct RouterTests {
         #expect(self.pattern(.get, "/api/models/a/b/c") == nil)
     }
 }
+
+@Suite("HTTPRequest")
+struct HTTPRequestTests {
+    @Test("path and query split at the first ?, and query values are decoded; the first repeat wins")
+    func query() {
+        let request = HTTPRequest(method: .get, target: "/api/chat/history/x?page=2&q=hello+w%C3%B6rld&page=9&flag")
+        #expect(request.path == "/api/chat/history/x")
+        #expect(request.queryString == "page=2&q=hello+w%C3%B6rld&page=9&flag")
+        #expect(request.query == ["page": "2", "q": "hello wörld", "flag": ""])
+        #expect(HTTPRequest(method: .get, target: "/plain").queryString == nil)
+    }
+}

@@ -66,8 +66,8 @@ extension CommandLineInterface {
     }
 
     private static func loadCatalogue(flags: [String: String]) -> (Configuration, Catalogue)? {
+        guard let configuration = Self.loadConfiguration(flags: flags) else { return nil }
         do {
-            let configuration = try ConfigurationLoader.forCurrentProcess(flags: flags).load()
             return (
                 configuration,
                 try Catalogue(configuration: configuration, environment: ProcessInfo.processInfo.environment)

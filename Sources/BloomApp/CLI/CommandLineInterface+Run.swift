@@ -39,14 +39,18 @@ extension CommandLineInterface {
         }
     }
 
-    private static func serve(flags: [String: String]) async -> Int32 {
-        let configuration: Configuration
+    /// The configuration for `flags`, or nil after printing why it does not load.
+    static func loadConfiguration(flags: [String: String]) -> Configuration? {
         do {
-            configuration = try ConfigurationLoader.forCurrentProcess(flags: flags).load()
+            return try ConfigurationLoader.forCurrentProcess(flags: flags).load()
         } catch {
             Self.printError("bloom: configuration error: \(error)\n")
-            return 1
+            return nil
         }
+    }
+
+    private static func serve(flags: [String: String]) async -> Int32 {
+        guard let configuration = Self.loadConfiguration(flags: flags) else { return 1 }
         let sink = StreamLogSink(fileDescriptor: 2, format: configuration.logFormat)
         let logger = Logger(label: "bloom", level: configuration.logLevel, sink: sink)
         do {
@@ -63,14 +67,8 @@ extension CommandLineInterface {
 
     /// `bloom reload`: signals the server whose pid file is in the data directory.
     private static func reload(flags: [String: String]) -> Int32 {
-        let configuration: Configuration
-        do {
-            configuration = try ConfigurationLoader.forCurrentProcess(flags: flags).load()
-        } catch {
-            Self.printError("bloom: configuration error: \(error)\n")
-            return 1
-        }
-        let path = configuration.dataDirectory + "/bloom.pid"
+        guard let configuration = Self.loadConfiguration(flags: flags) else { return 1 }
+        let path = BloomService.pidFile(dataDirectory: configuration.dataDirectory)
         guard let text = try? String(contentsOfFile: path, encoding: .utf8),
             let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), kill(pid, 0) == 0
         else {

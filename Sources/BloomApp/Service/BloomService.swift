@@ -15,6 +15,8 @@ public final class BloomService: Sendable {
     public let gateway: Gateway
     /// Reads the configuration again for a reload; nil when the service was built without one.
     private let reloadConfiguration: (@Sendable () throws -> Configuration)?
+    /// False when the public folder is missing; start-up warns about it.
+    private let servesStaticFiles: Bool
     let server: HTTPServer
 
     /// Builds everything; nothing listens until ``start()``.
@@ -46,6 +48,8 @@ public final class BloomService: Sendable {
             port: { serverBox.server?.port ?? configuration.port }
         )
         let handlers = HealthHandlers(monitor: self.health, pingInterval: configuration.ssePingInterval)
+        let staticFiles = StaticFiles(root: configuration.publicDirectory)
+        self.servesStaticFiles = staticFiles != nil
         let application = HTTPApplication(
             router: Self.routes(
                 health: handlers,
@@ -59,7 +63,7 @@ public final class BloomService: Sendable {
                 SecurityHeadersMiddleware(),
                 CORSMiddleware(origins: configuration.corsOrigins),
             ],
-            staticFiles: StaticFiles(root: configuration.publicDirectory),
+            staticFiles: staticFiles,
             logger: logger.child(label: "http"),
             accessLog: true
         )
@@ -90,7 +94,7 @@ public final class BloomService: Sendable {
                 "health": .string(self.health.snapshot.status.rawValue),
             ]
         )
-        if StaticFiles(root: self.configuration.publicDirectory) == nil {
+        if !self.servesStaticFiles {
             self.logger.warning(
                 "static files folder not found; only the API is served",
                 metadata: ["public_dir": .string(self.configuration.publicDirectory)])
@@ -114,8 +118,10 @@ public final class BloomService: Sendable {
         }
     }
 
-    /// Where `bloom reload` finds this process.
-    var pidFile: String { self.configuration.dataDirectory + "/bloom.pid" }
+    /// Where `bloom reload` finds the process serving from `dataDirectory`.
+    static func pidFile(dataDirectory: String) -> String { dataDirectory + "/bloom.pid" }
+
+    var pidFile: String { Self.pidFile(dataDirectory: self.configuration.dataDirectory) }
 
     /// Asks every chat model for one token, so their first loads happen before visitors come.
     /// Failures are logged, not fatal: the model may come up later.

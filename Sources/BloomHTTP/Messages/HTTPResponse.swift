@@ -50,10 +50,4 @@ public struct HTTPResponse: Sendable {
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         return .json(bytes: Array(data), status: status)
     }
-
-    /// The body bytes, or nil for a stream.
-    public var bodyBytes: [UInt8]? {
-        if case .bytes(let bytes) = self.body { return bytes }
-        return nil
-    }
 }
