@@ -23,6 +23,10 @@ let package = Package(
         ),
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
 
+        // MARK: - Our own C kernels
+
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+
         // MARK: - Libraries
 
         .target(name: "BloomCore", swiftSettings: swiftSettings),
@@ -33,6 +37,13 @@ let package = Package(
             // run-time exclusivity checks on them measured about a fifth of the server's own CPU
             // time per request (bench/http). Debug builds, where the test suite runs first,
             // keep the checks.
+            swiftSettings: swiftSettings + [
+                .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
+            ]
+        ),
+        .target(
+            name: "BloomEngine",
+            dependencies: ["BloomCore", "CKernels", "CLinux"],
             swiftSettings: swiftSettings + [
                 .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
             ]
@@ -63,6 +74,12 @@ let package = Package(
         .testTarget(
             name: "BloomHTTPTests",
             dependencies: ["BloomHTTP", "BloomTesting", "CLinux"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BloomEngineTests",
+            dependencies: ["BloomEngine", "BloomTesting"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
