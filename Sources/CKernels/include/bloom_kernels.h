@@ -12,6 +12,13 @@
 /// Whether this CPU has AVX2, FMA and F16C, which every kernel below needs.
 int bloom_cpu_has_avx2(void);
 
+/// A spin-wait hint (x86 `pause`), which Swift has no intrinsic for.
+static inline void bloom_cpu_relax(void) {
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#endif
+}
+
 /// Activations quantised to 8 bits in blocks of 32: per block a float scale, the scaled sum of
 /// the block's values (for formats with a minimum) and 32 signed bytes in [-127, 127].
 typedef struct {
