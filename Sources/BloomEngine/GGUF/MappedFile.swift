@@ -29,3 +29,11 @@ package final class MappedFile: @unchecked Sendable {
         munmap(UnsafeMutableRawPointer(mutating: self.bytes.baseAddress), self.bytes.count)
     }
 }
+
+extension MappedFile {
+    /// Drops the mapping's pages from this process's resident set; they fault back in from the
+    /// page cache if read again. Called once weights have been copied into their own layouts.
+    package func releaseResidentPages() {
+        _ = madvise(UnsafeMutableRawPointer(mutating: self.bytes.baseAddress), self.bytes.count, MADV_DONTNEED)
+    }
+}

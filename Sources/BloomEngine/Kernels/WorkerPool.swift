@@ -19,7 +19,7 @@ package final class WorkerPool: @unchecked Sendable {
     private let stopping = Atomic<Bool>(false)
     private let sleepers = Atomic<Int>(0)
     /// Written by the caller before `generation` is bumped; read by workers after they see it.
-    private var job: (@Sendable (Int) -> Void)?
+    private var job: ((Int) -> Void)?
     private var mutex = pthread_mutex_t()
     private var wake = pthread_cond_t()
     private var threads: [pthread_t] = []
@@ -62,7 +62,7 @@ package final class WorkerPool: @unchecked Sendable {
     /// Runs `job(worker)` for every worker index in `0..<threadCount` and returns when all are done.
     ///
     /// - Warning: One region at a time: the pool belongs to one generating thread.
-    package func run(_ job: @escaping @Sendable (Int) -> Void) {
+    package func run(_ job: @escaping (Int) -> Void) {
         guard self.threadCount > 1 else { return job(0) }
         self.job = job
         self.pending.store(self.threadCount - 1, ordering: .relaxed)

@@ -1,0 +1,3 @@
+// Umbrella header of our C kernels.
+#include "bloom_kernels.h"
+#include "bloom_attention.h"
