@@ -14,6 +14,7 @@ package enum GGUFError: Error, Equatable, CustomStringConvertible {
     case missingTensor(String)
     case unsupportedTensorType(tensor: String, type: GGMLType)
     case unsupportedArchitecture(String)
+    case unsupportedTokenizer(key: String, value: String, supported: String)
     case invalidHyperparameter(key: String, detail: String)
 
     package var description: String {
@@ -35,6 +36,8 @@ package enum GGUFError: Error, Equatable, CustomStringConvertible {
                 + "(supported: F32, F16, Q4_0, Q4_1, Q8_0, Q4_K, Q6_K)"
         case .unsupportedArchitecture(let name):
             "model architecture \(name) is not supported (supported: llama, qwen2)"
+        case .unsupportedTokenizer(let key, let value, let supported):
+            "metadata key \(key) is \"\(value)\", which the tokenizer does not support (supported: \(supported))"
         case .invalidHyperparameter(let key, let detail): "metadata key \(key) is invalid: \(detail)"
         }
     }

@@ -1,0 +1,25 @@
+import Foundation
+
+@testable import BloomEngine
+
+/// The real SmolLM2 model, when set-up has fetched it: `BLOOM_TEST_MODEL`, else
+/// `.build/models/SmolLM2-135M-Instruct.Q4_1.gguf` in the repository.
+enum TestModel {
+    static let path: String? = {
+        if let path = ProcessInfo.processInfo.environment["BLOOM_TEST_MODEL"], !path.isEmpty {
+            return FileManager.default.fileExists(atPath: path) ? path : nil
+        }
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let path = repository.appendingPathComponent(".build/models/SmolLM2-135M-Instruct.Q4_1.gguf").path
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }()
+
+    static var isAvailable: Bool { path != nil }
+
+    /// The tokenizer of the real model, loaded once for all tests.
+    static let tokenizer: Tokenizer? = {
+        guard let path else { return nil }
+        return try? Tokenizer(file: GGUFFile(path: path))
+    }()
+}
