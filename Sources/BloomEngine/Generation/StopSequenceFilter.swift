@@ -15,7 +15,7 @@ package struct StopSequenceFilter: Sendable {
         guard !self.sequences.isEmpty else { return text }
         self.pending += text
         for sequence in self.sequences {
-            if let range = self.pending.range(of: sequence) {
+            if let range = self.pending.firstRange(of: sequence) {
                 self.stopped = true
                 let shown = String(self.pending[..<range.lowerBound])
                 self.pending = ""
