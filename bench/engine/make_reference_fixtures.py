@@ -169,8 +169,10 @@ def main():
     parser.add_argument("--out", default=DEFAULT_OUT)
     args = parser.parse_args()
 
+    # Flash attention off (llama-cpp-python's default, stated explicitly): its CPU kernel accumulates in fp16
+    # and moves logits by up to ~0.2, flipping greedy choices that the f32 attention path keeps.
     llm = Llama(model_path=args.model, n_ctx=N_CTX, n_threads=N_THREADS, n_threads_batch=N_THREADS,
-                logits_all=False, verbose=False)
+                logits_all=False, flash_attn=False, verbose=False)
     cases = [run_case(llm, name, "chat", render_chatml(messages), messages) for name, messages in CHAT_CASES]
     cases += [run_case(llm, name, "raw", text) for name, text in RAW_CASES]
 
@@ -190,6 +192,9 @@ def main():
             "n_ctx": N_CTX,
             "n_threads": N_THREADS,
             "n_batch": llm.n_batch,
+            "n_ubatch": llm.context_params.n_ubatch,
+            "flash_attn": False,
+            "kv_cache_type": "f16",
             "max_new_tokens": MAX_NEW_TOKENS,
             "method": (
                 "KV cache cleared per case; prompt tokenized with add_bos=false, special=true and fed as one "
