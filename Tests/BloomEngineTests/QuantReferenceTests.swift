@@ -1,3 +1,4 @@
+import BloomTesting
 import Foundation
 import Testing
 
@@ -73,7 +74,7 @@ struct QuantReferenceTests {
     /// step, and each step no coarser than (span + dmin)/15 + d (Q4_K) or max|x|/31 + d (Q6_K).
     @Test("K-quant reference quantisers keep every weight within half a step", arguments: [GGMLType.q4_K, .q6_K])
     func kQuantErrorBound(_ format: GGMLType) {
-        var random = SplitMix64(seed: 7)
+        var random = SeededGenerator(seed: 7)
         let values = (0..<1024).map { i in random.nextFloat(in: -1...1) * (i < 512 ? 0.02 : 3) + (i < 256 ? 0.5 : 0) }
         let raw = ReferenceQuantizer.quantize(format, values)
         var output = [Float](repeating: .nan, count: values.count)
@@ -126,22 +127,7 @@ struct QuantReferenceTests {
     }
 }
 
-/// A small seedable generator (SplitMix64), so test weights are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        self.state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SeededGenerator {
     mutating func nextFloat(in range: ClosedRange<Float>) -> Float {
         Float.random(in: range, using: &self)
     }
