@@ -67,7 +67,7 @@ let package = Package(
 
         .target(
             name: "BloomTesting",
-            dependencies: ["BloomCore", "BloomHTTP", "CLinux"],
+            dependencies: ["BloomCore", "BloomEngine", "BloomHTTP", "CLinux"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BloomCoreTests", dependencies: ["BloomCore", "BloomTesting"], swiftSettings: swiftSettings),

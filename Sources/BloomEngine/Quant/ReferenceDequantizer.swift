@@ -1,3 +1,6 @@
+// swift-format-ignore-file: AlwaysUseLowerCamelCase
+// (names follow ggml's format names: Q4_0, Q4_K, …)
+
 /// Plain scalar dequantisation of one row of a tensor, for every supported format.
 ///
 /// This is the reference the fast kernels are tested against, and the path for formats and
