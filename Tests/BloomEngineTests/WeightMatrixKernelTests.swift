@@ -34,7 +34,7 @@ struct WeightMatrixKernelTests {
         return (matrix, weights)
     }
 
-    static var kernelSets: [KernelSet] { bloom_cpu_has_avx2() != 0 ? [.avx2, .swift] : [.swift] }
+    static var kernelSets: [KernelSet] { KernelSet.allCases.filter(\.isAvailable) }
 
     @Test(
         "every quantised kernel matches the reference dot product on rows not starting at 0",

@@ -8,7 +8,7 @@ package enum HalfKernels {
         _ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<UInt16>, count: Int, _ kernels: KernelSet
     ) {
         switch kernels {
-        case .avx2: bloom_to_half_avx2(x, out, Int32(count))
+        case .avx2, .vnni: bloom_to_half_avx2(x, out, Int32(count))
         case .swift: for i in 0..<count { out[i] = halfFromFloat(x[i]) }
         }
     }
@@ -19,7 +19,7 @@ package enum HalfKernels {
         _ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int, _ kernels: KernelSet
     ) {
         switch kernels {
-        case .avx2: bloom_round_through_half_avx2(x, out, Int32(count))
+        case .avx2, .vnni: bloom_round_through_half_avx2(x, out, Int32(count))
         case .swift: for i in 0..<count { out[i] = floatFromHalf(halfFromFloat(x[i])) }
         }
     }
@@ -30,7 +30,7 @@ package enum HalfKernels {
         -> Float
     {
         switch kernels {
-        case .avx2:
+        case .avx2, .vnni:
             return bloom_dot_half_avx2(k, q, Int32(count))
         case .swift:
             var total: Float = 0
@@ -46,7 +46,7 @@ package enum HalfKernels {
         _ kernels: KernelSet
     ) {
         switch kernels {
-        case .avx2: bloom_add_scaled_half_avx2(weight, v, out, Int32(count))
+        case .avx2, .vnni: bloom_add_scaled_half_avx2(weight, v, out, Int32(count))
         case .swift: for i in 0..<count { out[i] += weight * floatFromHalf(v[i]) }
         }
     }

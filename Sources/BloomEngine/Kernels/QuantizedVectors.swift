@@ -42,7 +42,7 @@ package final class QuantizedVectors: @unchecked Sendable {
             let source = x + v * stride
             let firstBlock = v * self.blocksPerVector
             switch kernels {
-            case .avx2: bloom_quantize_q8_avx2(source, Int32(columns), self.kernelView, Int32(firstBlock))
+            case .avx2, .vnni: bloom_quantize_q8_avx2(source, Int32(columns), self.kernelView, Int32(firstBlock))
             case .swift: self.quantizeScalar(source, firstBlock: firstBlock)
             }
         }
@@ -68,14 +68,28 @@ package final class QuantizedVectors: @unchecked Sendable {
     }
 }
 
-/// Which kernels run: the AVX2 C kernels when the CPU has AVX2, FMA and F16C, else the Swift ones.
-package enum KernelSet: Sendable {
+/// Which kernels run: the C kernels for the best instruction set this CPU has, else the Swift ones.
+package enum KernelSet: Sendable, CaseIterable {
+    /// AVX-512 VNNI for the Q4_1 and Q8_0 row products; AVX2 for everything else.
+    case vnni
+    /// AVX2, FMA and F16C.
     case avx2
+    /// Plain Swift: any CPU, and the reference the C kernels are tested against.
     case swift
 
-    /// The best set this CPU supports; `BLOOM_KERNELS=swift` forces the Swift kernels.
+    /// Whether this CPU can run the set.
+    package var isAvailable: Bool {
+        switch self {
+        case .vnni: bloom_cpu_has_avx512_vnni() != 0
+        case .avx2: bloom_cpu_has_avx2() != 0
+        case .swift: true
+        }
+    }
+
+    /// The best set this CPU supports; `BLOOM_KERNELS=swift|avx2|vnni` chooses a lower one.
     package static let best: KernelSet = {
-        if let forced = getenv("BLOOM_KERNELS").map({ String(cString: $0) }), forced == "swift" { return .swift }
-        return bloom_cpu_has_avx2() != 0 ? .avx2 : .swift
+        let forced = getenv("BLOOM_KERNELS").map { String(cString: $0) }
+        let choices = Self.allCases.filter { $0.isAvailable }
+        return choices.first { "\($0)" == forced } ?? choices[0]
     }()
 }

@@ -117,6 +117,15 @@ package final class WeightMatrix: @unchecked Sendable {
         guard !rows.isEmpty else { return }
         let (first, last) = (Int32(rows.lowerBound), Int32(rows.upperBound))
         switch (self.format, kernels) {
+        case (.q4_1, .vnni):
+            bloom_q4_1_rows_vnni(self.blockView, quantized.kernelView, Int32(vectors), first, last, output, outputStride)
+        case (.q8_0, .vnni):
+            bloom_q8_0_rows_vnni(self.blockView, quantized.kernelView, Int32(vectors), first, last, output, outputStride)
+        case (_, .vnni):
+            // Formats without a VNNI kernel use the AVX2 one, which the same CPUs run.
+            self.multiply(
+                quantized: quantized, floats: floats, vectors: vectors, rows: rows, into: output,
+                outputStride: outputStride, kernels: .avx2)
         case (.q4_0, .avx2):
             bloom_q4_0_rows_avx2(
                 self.blockView, quantized.kernelView, Int32(vectors), first, last, output, outputStride)
