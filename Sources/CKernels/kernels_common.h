@@ -33,4 +33,7 @@ AVX2_INLINE __m256i unpack_nibbles(const uint8_t *p) {
     return _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(packed, 4), packed), _mm256_set1_epi8(0x0F));
 }
 
+/// The 32-weight block formats the shared row-product template handles.
+enum block_format { FORMAT_Q4_0, FORMAT_Q4_1, FORMAT_Q8_0 };
+
 #endif
