@@ -11,10 +11,13 @@ struct VariantFixture: Decodable, Sendable {
         var special: Bool
         var addSpecial: Bool?
         var ids: [Int32]
+        /// Concatenated `llama_token_to_piece` output.
         var detokenized: String?
+        /// `llama_detokenize`, which also drops the prefix space and cleans spaces.
+        var decoded: String?
 
         enum CodingKeys: String, CodingKey {
-            case text, special, ids, detokenized
+            case text, special, ids, detokenized, decoded
             case addSpecial = "add_special"
         }
     }
@@ -98,6 +101,11 @@ struct TokenizerVariantTests {
                 #expect(
                     String(decoding: bytes, as: UTF8.self) == detokenized,
                     "\(variant) pieces: \(String(reflecting: example.text))")
+            }
+            // After a leading BOS, decode() drops the prefix space that llama.cpp keeps.
+            if let decoded = example.decoded, example.ids.first != tokenizer.bos || !tokenizer.addsSpacePrefix {
+                #expect(
+                    tokenizer.decode(example.ids) == decoded, "\(variant) decode: \(String(reflecting: example.text))")
             }
         }
     }

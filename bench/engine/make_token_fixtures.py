@@ -315,6 +315,17 @@ def detokenize(llm, ids):
     return output
 
 
+def llama_detokenize(llm, ids):
+    """llama.cpp's own llama_detokenize (remove_special=False, unparse_special=False), which also
+    drops a SentencePiece prefix space and applies clean_up_tokenization_spaces."""
+    vocab = llama_cpp.llama_model_get_vocab(llm._model.model)
+    array = (llama_cpp.llama_token * max(len(ids), 1))(*ids)
+    buffer = (ctypes.c_char * (64 * len(ids) + 16))()
+    n = llama_cpp.llama_detokenize(vocab, array, len(ids), buffer, len(buffer), False, False)
+    assert n >= 0
+    return bytes(buffer[:n]).decode("utf-8", errors="replace")
+
+
 def main():
     model_path = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_MODEL
     llm = llama_cpp.Llama(model_path=model_path, vocab_only=True, verbose=False)
@@ -350,7 +361,9 @@ def main():
     with tempfile.TemporaryDirectory() as directory:
         for label, path in variant_files(model_path, directory):
             llm = llama_cpp.Llama(model_path=path, vocab_only=True, verbose=False)
-            variant_cases = [case(t, True) for t in short]
+            variant_cases = [dict(case(t, True), decoded=None) for t in short]
+            for c in variant_cases:
+                c["decoded"] = llama_detokenize(llm, c["ids"])
             variant_cases += [{"text": c["text"], "special": True, "add_special": True,
                                "ids": llm.tokenize(c["text"].encode("utf-8"), add_bos=True, special=True),
                                "detokenized": None} for c in variant_cases[:20]]
