@@ -171,10 +171,10 @@ package final class Tokenizer: Sendable {
         if addSpecial, self.addsBOS, let bos = self.bos {
             output.append(bos)
         }
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            let fragments = self.partition(UnsafeBufferPointer(buffer), parseSpecial: parseSpecial)
-            self.encode(fragments, in: UnsafeBufferPointer(buffer), into: &output)
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBufferPointer { buffer in
+            let fragments = self.partition(buffer, parseSpecial: parseSpecial)
+            self.encode(fragments, in: buffer, into: &output)
         }
         if addSpecial, self.addsEOS, let eos = self.eos {
             output.append(eos)
