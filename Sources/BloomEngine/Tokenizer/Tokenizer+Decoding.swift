@@ -8,14 +8,18 @@ extension Tokenizer {
         return self.pieces[Int(token)]
     }
 
-    /// The text of `tokens`, as llama.cpp's `llama_detokenize` without removing or rendering
-    /// special tokens: the leading space a SentencePiece prefix added is dropped, and models
-    /// that ask for it have spaces before punctuation cleaned. Invalid UTF-8 becomes U+FFFD.
+    /// The text of `tokens`, as llama.cpp's `llama_detokenize` without rendering special tokens:
+    /// the space a SentencePiece prefix added is dropped from the first token, models that ask
+    /// for it have spaces before punctuation cleaned, and invalid UTF-8 becomes U+FFFD.
+    ///
+    /// - Note: After a leading BOS, llama.cpp keeps that space (`<s>▁Hello` gives " Hello");
+    ///   this drops it, as llama-cpp-python's `detokenize` does, so a prompt decodes as typed.
     package func decode(_ tokens: [Int32], special: Bool = false) -> String {
         var bytes: [UInt8] = []
         for (index, token) in tokens.enumerated() {
             var piece = self.piece(token, special: special)[...]
-            if index == 0, self.addsSpacePrefix, piece.first == 0x20 {
+            let startsText = index == 0 || (index == 1 && tokens[0] == self.bos && bytes.isEmpty)
+            if self.addsSpacePrefix, startsText, piece.first == 0x20 {
                 piece = piece.dropFirst()
             }
             bytes.append(contentsOf: piece)
