@@ -6,7 +6,7 @@ import Testing
 /// The forward pass against llama.cpp on the same SmolLM2 file (fixtures made by
 /// bench/engine/make_reference_fixtures.py with llama-cpp-python, fp16 KV cache, no flash
 /// attention).
-@Suite("Greedy decoding against llama.cpp", .enabled(if: RealModel.isUsable))
+@Suite("Greedy decoding against llama.cpp", .enabled(if: TestModel.canRunModel))
 struct GreedyReferenceTests {
     /// llama.cpp's own front ends disagree at steps whose two best logits are this close (the
     /// C API with flash attention and the Python wrapper split at gaps of 0.019–0.166), so
@@ -20,11 +20,19 @@ struct GreedyReferenceTests {
 
     struct Case: Decodable, Sendable, CustomTestStringConvertible {
         let name: String
-        let prompt_tokens: [Int32]
-        let generated_tokens: [Int32]
-        let top2_gaps: [Float]
-        let first_step: FirstStep
+        let promptTokens: [Int32]
+        let generatedTokens: [Int32]
+        let topTwoGaps: [Float]
+        let firstStep: FirstStep
         var testDescription: String { self.name }
+
+        enum CodingKeys: String, CodingKey {
+            case name
+            case promptTokens = "prompt_tokens"
+            case generatedTokens = "generated_tokens"
+            case topTwoGaps = "top2_gaps"
+            case firstStep = "first_step"
+        }
     }
 
     struct FirstStep: Decodable, Sendable {
@@ -36,7 +44,10 @@ struct GreedyReferenceTests {
     }
 
     static let cases: [Case] = {
-        guard let data = try? RealModel.fixture("smollm2-greedy") else { return [] }
+        guard
+            let url = Bundle.module.url(forResource: "smollm2-greedy", withExtension: "json", subdirectory: "Fixtures"),
+            let data = try? Data(contentsOf: url)
+        else { return [] }
         return (try? JSONDecoder().decode(Fixture.self, from: data).cases) ?? []
     }()
 
@@ -47,9 +58,9 @@ struct GreedyReferenceTests {
 
     @Test("first-step top-5 logits agree with llama.cpp", arguments: Self.cases)
     func firstStepLogits(_ reference: Case) throws {
-        let generator = try Generator(model: try RealModel.model.get().model, contextLength: 512, threads: 2)
-        let logits = generator.transformer.forward(reference.prompt_tokens)
-        for pair in reference.first_step.top5 {
+        let generator = try Generator(model: try TestModel.model.get().model, contextLength: 512, threads: 2)
+        let logits = generator.transformer.forward(reference.promptTokens)
+        for pair in reference.firstStep.top5 {
             let token = Int(pair[0])
             let difference = abs(logits[token] - Float(pair[1]))
             #expect(difference <= Self.logitTolerance, "token \(token): \(logits[token]) vs llama.cpp \(pair[1])")
@@ -58,18 +69,18 @@ struct GreedyReferenceTests {
 
     @Test("greedy tokens match llama.cpp up to a near-tie", arguments: Self.cases)
     func greedyTokens(_ reference: Case) throws {
-        let generator = try Generator(model: try RealModel.model.get().model, contextLength: 512, threads: 2)
-        var logits = generator.transformer.forward(reference.prompt_tokens)
+        let generator = try Generator(model: try TestModel.model.get().model, contextLength: 512, threads: 2)
+        var logits = generator.transformer.forward(reference.promptTokens)
         var compared = 0
-        for (step, expected) in reference.generated_tokens.enumerated() {
-            if reference.top2_gaps[step] < Self.nearTie { break }
+        for (step, expected) in reference.generatedTokens.enumerated() {
+            if reference.topTwoGaps[step] < Self.nearTie { break }
             let chosen = Int32(logits.indices.max { logits[$0] < logits[$1] }!)
             #expect(chosen == expected, "\(reference.name) step \(step): \(chosen), llama.cpp chose \(expected)")
             guard chosen == expected else { return }
             compared += 1
             logits = generator.transformer.forward(CollectionOfOne(chosen))
         }
-        let firstTie = reference.top2_gaps.firstIndex { $0 < Self.nearTie } ?? reference.generated_tokens.count
-        #expect(compared == min(firstTie, reference.generated_tokens.count))
+        let firstTie = reference.topTwoGaps.firstIndex { $0 < Self.nearTie } ?? reference.generatedTokens.count
+        #expect(compared == min(firstTie, reference.generatedTokens.count))
     }
 }

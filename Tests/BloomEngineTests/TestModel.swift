@@ -22,4 +22,23 @@ enum TestModel {
         guard let path else { return nil }
         return try? Tokenizer(file: GGUFFile(path: path))
     }()
+
+    /// Whether tests that run the forward pass can: only in optimised builds, because unoptimised
+    /// Swift runs it tens of times slower, and the test command runs the suite optimised too.
+    static var canRunModel: Bool {
+        #if DEBUG
+            false
+        #else
+            path != nil
+        #endif
+    }
+
+    /// The loaded model, shared by the tests of one process.
+    static let model: Result<SharedModel, any Error> = Result {
+        SharedModel(model: try Model(path: path ?? "/nonexistent"))
+    }
+}
+
+struct SharedModel: Sendable {
+    let model: Model
 }

@@ -1,3 +1,6 @@
+// swift-format-ignore-file: AlwaysUseLowerCamelCase
+// The cases keep ggml's format names (q4_0, q4_K), which every GGUF tool and document uses.
+
 /// The element formats a GGUF tensor can be stored in (ggml's `ggml_type` numbering).
 ///
 /// Every format the file format defines is listed so that any file's tensor table can be read

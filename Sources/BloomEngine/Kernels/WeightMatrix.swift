@@ -118,9 +118,11 @@ package final class WeightMatrix: @unchecked Sendable {
         let (first, last) = (Int32(rows.lowerBound), Int32(rows.upperBound))
         switch (self.format, kernels) {
         case (.q4_1, .vnni):
-            bloom_q4_1_rows_vnni(self.blockView, quantized.kernelView, Int32(vectors), first, last, output, outputStride)
+            bloom_q4_1_rows_vnni(
+                self.blockView, quantized.kernelView, Int32(vectors), first, last, output, outputStride)
         case (.q8_0, .vnni):
-            bloom_q8_0_rows_vnni(self.blockView, quantized.kernelView, Int32(vectors), first, last, output, outputStride)
+            bloom_q8_0_rows_vnni(
+                self.blockView, quantized.kernelView, Int32(vectors), first, last, output, outputStride)
         case (_, .vnni):
             // Formats without a VNNI kernel use the AVX2 one, which the same CPUs run.
             self.multiply(

@@ -33,11 +33,13 @@ package final class WorkerPool: @unchecked Sendable {
         for index in 1..<self.threadCount {
             let context = Unmanaged.passRetained(WorkerContext(pool: self, index: index)).toOpaque()
             var thread = pthread_t()
-            let status = pthread_create(&thread, nil, { raw in
-                let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()
-                context.pool.workerLoop(index: context.index)
-                return nil
-            }, context)
+            let status = pthread_create(
+                &thread, nil,
+                { raw in
+                    let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()
+                    context.pool.workerLoop(index: context.index)
+                    return nil
+                }, context)
             precondition(status == 0, "cannot start engine worker thread: error \(status)")
             self.threads.append(thread)
         }

@@ -10,8 +10,9 @@ package final class ModelWeights: Sendable {
         throws(GGUFError)
     {
         let embedding = try WeightMatrix(tensor: try file.requireTensor(TensorName.tokenEmbedding))
-        try Self.expect(embedding, TensorName.tokenEmbedding, rows: hyperparameters.vocabularySize,
-                        columns: hyperparameters.embeddingLength)
+        try Self.expect(
+            embedding, TensorName.tokenEmbedding, rows: hyperparameters.vocabularySize,
+            columns: hyperparameters.embeddingLength)
         self.tokenEmbedding = embedding
 
         var layers: [LayerWeights] = []
@@ -22,8 +23,9 @@ package final class ModelWeights: Sendable {
         self.outputNorm = try Self.vector(file, TensorName.outputNorm, count: hyperparameters.embeddingLength)
         if let separate = file.tensor(named: TensorName.output) {
             let output = try WeightMatrix(tensor: separate)
-            try Self.expect(output, TensorName.output, rows: hyperparameters.vocabularySize,
-                            columns: hyperparameters.embeddingLength)
+            try Self.expect(
+                output, TensorName.output, rows: hyperparameters.vocabularySize,
+                columns: hyperparameters.embeddingLength)
             self.output = output
         } else {
             self.output = embedding

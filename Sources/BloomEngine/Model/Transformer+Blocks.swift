@@ -8,15 +8,18 @@ extension Transformer {
 
         // Normalise each token's residual vector.
         for t in 0..<n {
-            rmsNorm(self.x.pointer + t * dim, weight: layer.attentionNorm.pointer, count: dim,
-                    epsilon: self.shape.rmsEpsilon, into: self.normed.pointer + t * dim)
+            rmsNorm(
+                self.x.pointer + t * dim, weight: layer.attentionNorm.pointer, count: dim,
+                epsilon: self.shape.rmsEpsilon, into: self.normed.pointer + t * dim)
         }
         self.emit("attn_norm", index, self.normed.pointer, n * dim)
 
         // Queries, keys and values in one parallel region (they share the quantised input).
-        self.project(self.normed.pointer, count: n, [
-            (layer.query, self.queries.pointer), (layer.key, self.keys.pointer), (layer.value, self.values.pointer),
-        ])
+        self.project(
+            self.normed.pointer, count: n,
+            [
+                (layer.query, self.queries.pointer), (layer.key, self.keys.pointer), (layer.value, self.values.pointer),
+            ])
         for t in 0..<n {
             if let bias = layer.queryBias { add(bias.pointer, into: self.queries.pointer + t * dim, count: dim) }
             if let bias = layer.keyBias { add(bias.pointer, into: self.keys.pointer + t * kvDim, count: kvDim) }
@@ -51,8 +54,9 @@ extension Transformer {
 
         // Normalise, then gate and up projections in one region.
         for t in 0..<n {
-            rmsNorm(self.x.pointer + t * dim, weight: layer.feedForwardNorm.pointer, count: dim,
-                    epsilon: self.shape.rmsEpsilon, into: self.normed.pointer + t * dim)
+            rmsNorm(
+                self.x.pointer + t * dim, weight: layer.feedForwardNorm.pointer, count: dim,
+                epsilon: self.shape.rmsEpsilon, into: self.normed.pointer + t * dim)
         }
         self.project(self.normed.pointer, count: n, [(layer.gate, self.gate.pointer), (layer.up, self.up.pointer)])
 
@@ -65,7 +69,8 @@ extension Transformer {
         }
 
         // Down projection, added to the residual stream.
-        self.project(self.gate.pointer, count: n, [(layer.down, self.normed.pointer)], quantized: self.quantizedFeedForward)
+        self.project(
+            self.gate.pointer, count: n, [(layer.down, self.normed.pointer)], quantized: self.quantizedFeedForward)
         add(self.normed.pointer, into: self.x.pointer, count: n * dim)
         self.emit("ffn_out", index, self.x.pointer, n * dim)
     }

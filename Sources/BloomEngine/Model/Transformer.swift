@@ -44,7 +44,9 @@ package final class Transformer: @unchecked Sendable {
         self.cache = KVCache(layerCount: h.layerCount, capacity: contextLength, dimension: h.keyValueDimension)
         let dim = h.embeddingLength
         (self.x, self.normed) = (FloatVector(count: batchCapacity * dim), FloatVector(count: batchCapacity * dim))
-        (self.queries, self.attended) = (FloatVector(count: batchCapacity * dim), FloatVector(count: batchCapacity * dim))
+        (self.queries, self.attended) = (
+            FloatVector(count: batchCapacity * dim), FloatVector(count: batchCapacity * dim)
+        )
         self.keys = FloatVector(count: batchCapacity * h.keyValueDimension)
         self.values = FloatVector(count: batchCapacity * h.keyValueDimension)
         self.gate = FloatVector(count: batchCapacity * h.feedForwardLength)
@@ -80,6 +82,9 @@ package final class Transformer: @unchecked Sendable {
 
     /// Runs `tokens` at the next cache positions and returns the last token's logits.
     ///
+    /// The buffer is the transformer's own and is overwritten by the next call: copy what must
+    /// outlive it, and keep the transformer alive while reading it.
+    ///
     /// - Precondition: the tokens fit in the context left.
     package func forward(_ tokens: some Collection<Int32>) -> UnsafeBufferPointer<Float> {
         precondition(self.position + tokens.count <= self.contextCapacity, "context of \(self.contextCapacity) full")
@@ -111,8 +116,9 @@ package final class Transformer: @unchecked Sendable {
 
         // Final norm and the output projection, for the last token only.
         let last = self.x.pointer + (n - 1) * dim
-        rmsNorm(last, weight: self.model.weights.outputNorm.pointer, count: dim, epsilon: self.shape.rmsEpsilon,
-                into: self.normed.pointer)
+        rmsNorm(
+            last, weight: self.model.weights.outputNorm.pointer, count: dim, epsilon: self.shape.rmsEpsilon,
+            into: self.normed.pointer)
         self.project(self.normed.pointer, count: 1, [(self.model.weights.output, self.logits.pointer)])
         self.emit("result_output", -1, self.logits.pointer, self.shape.vocabularySize)
     }
