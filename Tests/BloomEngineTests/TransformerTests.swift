@@ -33,7 +33,8 @@ struct TransformerTests {
         "both architectures and every tensor format agree with the float reference",
         arguments: TinyModel.Architecture.allCases, Self.formats)
     func matchesReference(architecture: TinyModel.Architecture, format: GGMLType) throws {
-        let path = try Self.write(TinyModel(architecture: architecture, weightFormat: format, tiedOutput: format != .q4_0))
+        let path = try Self.write(
+            TinyModel(architecture: architecture, weightFormat: format, tiedOutput: format != .q4_0))
         let transformer = Transformer(model: try Model(path: path), contextLength: 64, threads: 2)
         let engine = Array(transformer.forward(Self.prompt))
 
@@ -42,7 +43,8 @@ struct TransformerTests {
         for token in Self.prompt { expected = reference.step(token) }
 
         let (difference, scale) = Self.maximumDifference(engine, expected)
-        #expect(difference <= Self.referenceTolerance * scale, "\(architecture) \(format.name): \(difference) of \(scale)")
+        #expect(
+            difference <= Self.referenceTolerance * scale, "\(architecture) \(format.name): \(difference) of \(scale)")
     }
 
     @Test("a batched prompt gives the same logits as feeding it token by token")
