@@ -52,20 +52,23 @@ extension Transformer {
         let dim = self.shape.embeddingLength
         let hidden = self.shape.feedForwardLength
 
-        // Normalise, then gate and up projections in one region.
+        // Normalise.
         for t in 0..<n {
             rmsNorm(
                 self.x.pointer + t * dim, weight: layer.feedForwardNorm.pointer, count: dim,
                 epsilon: self.shape.rmsEpsilon, into: self.normed.pointer + t * dim)
         }
-        self.project(self.normed.pointer, count: n, [(layer.gate, self.gate.pointer), (layer.up, self.up.pointer)])
-
-        // SiLU(gate) × up.
-        let gate = self.gate.pointer
-        let up = self.up.pointer
-        for i in 0..<n * hidden {
-            let g = gate[i]
-            gate[i] = g / (1 + expf(-g)) * up[i]
+        // Gate and up projections in one region; each worker then applies SiLU(gate) × up to the
+        // rows it computed, so the activation runs in parallel too.
+        let (gate, up) = (self.gate.pointer, self.up.pointer)
+        self.project(self.normed.pointer, count: n, [(layer.gate, gate), (layer.up, up)]) { rows in
+            for t in 0..<n {
+                for i in rows {
+                    let index = t &* hidden &+ i
+                    let g = gate[index]
+                    gate[index] = g / (1 + expf(-g)) * up[index]
+                }
+            }
         }
 
         // Down projection, added to the residual stream.
@@ -76,10 +79,11 @@ extension Transformer {
     }
 
     /// Multiplies `count` input vectors by each matrix (all with the same columns) in one
-    /// parallel region; each output is (count, matrix.rows).
+    /// parallel region; each output is (count, matrix.rows). `finish`, when given, runs on each
+    /// worker afterwards with the rows it computed (the same slice of every matrix of equal height).
     func project(
         _ input: UnsafeMutablePointer<Float>, count: Int, _ products: [(WeightMatrix, UnsafeMutablePointer<Float>)],
-        quantized: QuantizedVectors? = nil
+        quantized: QuantizedVectors? = nil, then finish: ((Range<Int>) -> Void)? = nil
     ) {
         let quantized = quantized ?? self.quantizedModel
         let columns = products[0].0.columns
@@ -96,6 +100,7 @@ extension Transformer {
                     quantized: quantized, floats: input, vectors: count, rows: rows, into: output,
                     outputStride: matrix.rows, kernels: kernels)
             }
+            finish?(pool.slice(of: products[0].0.rows, worker: worker, granule: 16))
         }
     }
 
