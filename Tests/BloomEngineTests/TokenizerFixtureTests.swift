@@ -23,14 +23,14 @@ struct TokenFixture: Decodable, CustomTestStringConvertible, Sendable {
     }()
 }
 
+@Test("the SmolLM2 fixture file holds at least 220 cases, some without special tokens")
+func fixtureIsComplete() {
+    #expect(TokenFixture.all.count >= 220)
+    #expect(TokenFixture.all.contains { !$0.special })
+}
+
 @Suite("Tokenizer against llama.cpp on SmolLM2", .enabled(if: TestModel.isAvailable, "needs BLOOM_TEST_MODEL"))
 struct TokenizerFixtureTests {
-    @Test("the fixture file holds at least 220 cases")
-    func fixtureIsComplete() {
-        #expect(TokenFixture.all.count >= 220)
-        #expect(TokenFixture.all.contains { !$0.special })
-    }
-
     @Test("the model's tokenizer settings are read from the file")
     func settings() throws {
         let tokenizer = try #require(TestModel.tokenizer)

@@ -8,15 +8,21 @@ extension Tokenizer {
         return self.pieces[Int(token)]
     }
 
-    /// The text of `tokens`, as llama.cpp's `llama_detokenize` without removing or rendering
-    /// special tokens: the leading space a SentencePiece prefix added is dropped, and models
-    /// that ask for it have spaces before punctuation cleaned. Invalid UTF-8 becomes U+FFFD.
+    /// The text of `tokens`, as llama.cpp's `llama_detokenize` without rendering special tokens:
+    /// models that ask for it have spaces before punctuation cleaned, and invalid UTF-8 becomes
+    /// U+FFFD.
+    ///
+    /// - Note: The space a SentencePiece prefix added is dropped from the first piece that has
+    ///   text, even after a BOS token. llama.cpp drops it only from the very first token, so it
+    ///   keeps the space after BOS; llama-cpp-python drops it after BOS too, as done here.
     package func decode(_ tokens: [Int32], special: Bool = false) -> String {
         var bytes: [UInt8] = []
-        for (index, token) in tokens.enumerated() {
+        var removesSpace = self.addsSpacePrefix
+        for token in tokens {
             var piece = self.piece(token, special: special)[...]
-            if index == 0, self.addsSpacePrefix, piece.first == 0x20 {
-                piece = piece.dropFirst()
+            if removesSpace, !piece.isEmpty {
+                if piece.first == 0x20 { piece = piece.dropFirst() }
+                removesSpace = false
             }
             bytes.append(contentsOf: piece)
         }

@@ -87,27 +87,27 @@ extension TokenizerVocabulary {
     ///   pre-tokenizer the engine does not implement; `GGUFError.missingKey` when the token list
     ///   (or, for `gpt2`, the merges) is absent.
     package init(file: GGUFFile) throws(GGUFError) {
-        let modelName = try file.requireString(GGUFKey.tokenizerModel)
+        try self.init(metadata: file.metadata)
+    }
+
+    /// Reads the vocabulary from GGUF metadata values; see `init(file:)`.
+    package init(metadata: [String: GGUFValue]) throws(GGUFError) {
+        let reader = MetadataReader(metadata: metadata)
+        let modelName = try reader.string(GGUFKey.tokenizerModel)
         guard let model = TokenizerModel(rawValue: modelName) else {
             throw .unsupportedTokenizer(key: GGUFKey.tokenizerModel, value: modelName, supported: "gpt2, llama")
         }
-        guard let tokens = try file.strings(GGUFKey.tokens) else { throw .missingKey(GGUFKey.tokens) }
-        let pre = file.value(GGUFKey.tokenizerPre)?.string
-        if model == .bytePairEncoding, let pre, PreTokenizer(name: pre) == nil {
-            throw .unsupportedTokenizer(key: GGUFKey.tokenizerPre, value: pre, supported: PreTokenizer.supportedNames)
+        let tokens = try reader.array(GGUFKey.tokens, required: true) { $0.string }
+        let pre = metadata[GGUFKey.tokenizerPre]?.string
+        if model == .bytePairEncoding, PreTokenizer(name: pre) == nil {
+            throw .unsupportedTokenizer(
+                key: GGUFKey.tokenizerPre, value: pre ?? "", supported: PreTokenizer.supportedNames)
         }
-
-        var merges: [String] = []
-        if model == .bytePairEncoding {
-            guard let list = try file.strings(GGUFKey.merges) else { throw .missingKey(GGUFKey.merges) }
-            merges = list
-        }
-        let kinds = try Self.array(file, GGUFKey.tokenTypes, count: tokens.count) { value in
+        let merges = model == .bytePairEncoding ? try reader.array(GGUFKey.merges, required: true) { $0.string } : []
+        let kinds = try reader.array(GGUFKey.tokenTypes, count: tokens.count) { value in
             value.integer.map { TokenKind(rawValue: Int32(truncatingIfNeeded: $0)) ?? .undefined }
         }
-        let scores = try Self.array(file, GGUFKey.tokenScores, count: tokens.count) { value in
-            value.number.map(Float.init)
-        }
+        let scores = try reader.array(GGUFKey.tokenScores, count: tokens.count) { $0.number.map(Float.init) }
 
         self.init(
             model: model,
@@ -116,31 +116,46 @@ extension TokenizerVocabulary {
             kinds: kinds,
             scores: scores,
             merges: merges,
-            bos: try Self.tokenID(file, GGUFKey.bosTokenID, count: tokens.count),
-            eos: try Self.tokenID(file, GGUFKey.eosTokenID, count: tokens.count),
-            eot: try Self.tokenID(file, GGUFKey.eotTokenID, count: tokens.count),
-            unknown: try Self.tokenID(file, GGUFKey.unknownTokenID, count: tokens.count),
-            padding: try Self.tokenID(file, GGUFKey.paddingTokenID, count: tokens.count),
-            addBOS: file.value(GGUFKey.addBOSToken)?.bool,
-            addEOS: file.value(GGUFKey.addEOSToken)?.bool,
-            addSpacePrefix: file.value(GGUFKey.addSpacePrefix)?.bool
+            bos: try reader.tokenID(GGUFKey.bosTokenID, count: tokens.count),
+            eos: try reader.tokenID(GGUFKey.eosTokenID, count: tokens.count),
+            eot: try reader.tokenID(GGUFKey.eotTokenID, count: tokens.count),
+            unknown: try reader.tokenID(GGUFKey.unknownTokenID, count: tokens.count),
+            padding: try reader.tokenID(GGUFKey.paddingTokenID, count: tokens.count),
+            addBOS: metadata[GGUFKey.addBOSToken]?.bool,
+            addEOS: metadata[GGUFKey.addEOSToken]?.bool,
+            addSpacePrefix: metadata[GGUFKey.addSpacePrefix]?.bool
         )
     }
+}
 
-    /// A per-token array, which must have one element per token when present.
-    private static func array<Element>(
-        _ file: GGUFFile,
+/// Typed reads of the tokenizer keys, with errors that name the key.
+private struct MetadataReader {
+    let metadata: [String: GGUFValue]
+
+    func string(_ key: String) throws(GGUFError) -> String {
+        guard let value = self.metadata[key] else { throw .missingKey(key) }
+        guard let string = value.string else { throw .wrongKeyType(key: key, expected: "a string") }
+        return string
+    }
+
+    /// An array's elements converted; absent gives `[]` unless `required`. With `count`, the
+    /// array must have one element per token.
+    func array<Element>(
         _ key: String,
-        count: Int,
+        required: Bool = false,
+        count: Int? = nil,
         _ convert: (GGUFValue) -> Element?
     ) throws(GGUFError) -> [Element] {
-        guard let value = file.value(key) else { return [] }
+        guard let value = self.metadata[key] else {
+            if required { throw .missingKey(key) }
+            return []
+        }
         guard let values = value.array else { throw .wrongKeyType(key: key, expected: "an array") }
-        guard values.count == count else {
+        if let count, values.count != count {
             throw .invalidHyperparameter(key: key, detail: "\(values.count) entries for \(count) tokens")
         }
         var result: [Element] = []
-        result.reserveCapacity(count)
+        result.reserveCapacity(values.count)
         for element in values {
             guard let converted = convert(element) else {
                 throw .wrongKeyType(key: key, expected: "an array of \(Element.self)")
@@ -151,8 +166,9 @@ extension TokenizerVocabulary {
     }
 
     /// A special token id; an id outside the vocabulary is ignored, as llama.cpp does.
-    private static func tokenID(_ file: GGUFFile, _ key: String, count: Int) throws(GGUFError) -> Int32? {
-        guard let id = try file.integer(key) else { return nil }
+    func tokenID(_ key: String, count: Int) throws(GGUFError) -> Int32? {
+        guard let value = self.metadata[key] else { return nil }
+        guard let id = value.integer else { throw .wrongKeyType(key: key, expected: "an integer") }
         return (0..<count).contains(id) ? Int32(id) : nil
     }
 }
