@@ -37,7 +37,8 @@ extension CommandLineInterface {
             let router = ModelRouter(
                 catalogue: catalogue,
                 policy: policy,
-                makeProvider: ModelRouter.httpProviders(client: client)
+                makeProvider: ModelRouter.providers(
+                    client: client, embedded: EmbeddedModels(), keepAlive: configuration.ollamaKeepAlive)
             )
             let start = MonotonicClock.now()
             let generation = try await router.generate([ChatMessage(.user, prompt)], task: task, model: model)
