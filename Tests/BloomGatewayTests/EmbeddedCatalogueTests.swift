@@ -118,7 +118,7 @@ struct FakeOllamaStore {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let manifest = """
             {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-             "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "digest": "sha256:00", "size": 2},
+             "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "digest": "sha256:00"},
              "layers": [
                {"mediaType": "application/vnd.ollama.image.template", "digest": "sha256:11", "size": 10},
                {"mediaType": "application/vnd.ollama.image.model", "digest": "sha256:\(digest)", "size": 24}]}

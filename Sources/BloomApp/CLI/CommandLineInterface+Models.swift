@@ -8,7 +8,9 @@ extension CommandLineInterface {
     static func models(flags: [String: String]) async -> Int32 {
         guard let (_, catalogue) = Self.loadCatalogue(flags: flags) else { return 1 }
         guard !catalogue.models.isEmpty else {
-            Self.printError("No models configured: set OLLAMA_MODEL (and OLLAMA_HOST), or add models to bloom.json.\n")
+            Self.printError(
+                "No models configured: set OLLAMA_MODEL (and OLLAMA_HOST), add models to bloom.json, "
+                    + "or leave BLOOM_EMBEDDED on for smollm2.\n")
             return 1
         }
         do {

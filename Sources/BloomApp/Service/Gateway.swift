@@ -17,12 +17,13 @@ public final class Gateway: Sendable {
     private let client: HTTPClient
     private let metrics = ModelMetrics()
     /// The embedded models, kept across reloads so a loaded model is not read again.
-    let embedded = EmbeddedModels()
+    let embedded: EmbeddedModels
     /// Owned by the mutex: the parts requests use now.
     private let parts: Mutex<Parts>
 
-    init(configuration: Configuration, environment: [String: String]) throws {
+    init(configuration: Configuration, environment: [String: String], logger: Logger? = nil) throws {
         self.client = try HTTPClient()
+        self.embedded = EmbeddedModels(logger: logger?.child(label: "engine"))
         let first = try Self.parts(
             configuration, environment, client: self.client, metrics: self.metrics, embedded: self.embedded)
         self.parts = Mutex(first)

@@ -10,10 +10,11 @@ extension Catalogue {
     ///
     /// `models` is a list of objects: `name`, `provider` (`ollama`, `openai` or `embedded`),
     /// `endpoints` (list of base URLs) or `endpoint`; for `embedded`, `path` (a .gguf file) or
-    /// `model` (`smollm2`, or `ollama:NAME[:TAG]` from Ollama's model store) instead; and optionally `model` (the upstream name),
-    /// `context_window`, `capabilities`, `options` (`temperature`, `top_p`, `top_k`, `min_p`,
-    /// `repeat_penalty`, `seed`, `stop`, `max_tokens`, `num_ctx`) and `api_key_env` (the name of
-    /// an environment variable holding the API key, so that no key is written in the file).
+    /// `model` (`smollm2`, or `ollama:NAME[:TAG]` from Ollama's model store) instead; and
+    /// optionally `model` (the upstream name), `context_window`, `capabilities`, `options`
+    /// (`temperature`, `top_p`, `top_k`, `min_p`, `repeat_penalty`, `seed`, `stop`, `max_tokens`,
+    /// `num_ctx`) and `api_key_env` (the name of an environment variable holding the API key, so
+    /// that no key is written in the file).
     /// `tasks` maps task types to lists of model names.
     public init(configuration: Configuration, environment: [String: String]) throws(CatalogueError) {
         var models: [CatalogueModel] = []

@@ -90,7 +90,8 @@ public struct OllamaModelStore: Sendable {
         let path = "\(self.root)/blobs/sha256-\(digest.dropFirst("sha256:".count))"
         guard FileManager.default.fileExists(atPath: path) else {
             throw OllamaStoreError(
-                "the weights of \(reference.displayName) are missing (\(path)); run `ollama pull \(reference.displayName)`"
+                "the weights of \(reference.displayName) are missing (\(path)); "
+                    + "run `ollama pull \(reference.displayName)`"
             )
         }
         return path

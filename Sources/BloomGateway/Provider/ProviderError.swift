@@ -30,7 +30,8 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// Whether trying again, or another deployment, may succeed. A missing model will not
-    /// appear by retrying, nor will a prompt fit a context on the second try; a mid-stream failure must not be retried (the text is out).
+    /// appear by retrying, nor will a prompt fit a context on the second try; a mid-stream
+    /// failure must not be retried (the text is out).
     public var isRetryable: Bool {
         switch self.kind {
         case .unreachable, .overloaded, .loading, .upstreamStatus, .malformed, .timedOut: true

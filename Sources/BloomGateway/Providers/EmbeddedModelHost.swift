@@ -33,6 +33,7 @@ final class EmbeddedModelHost: @unchecked Sendable {
 
     let path: String
     let threads: Int
+    private let logger: Logger?
 
     /// Guards every field below it; the model thread waits on it for jobs or the keep-alive.
     private let condition = NSCondition()
@@ -47,9 +48,10 @@ final class EmbeddedModelHost: @unchecked Sendable {
     /// Owned by `condition`: completed loads, for metrics and tests.
     private var loadCount = 0
 
-    init(path: String, threads: Int) {
+    init(path: String, threads: Int, logger: Logger?) {
         self.path = path
         self.threads = threads
+        self.logger = logger
     }
 
     var state: EmbeddedModelState { self.condition.withLock { self.phase } }
@@ -87,6 +89,8 @@ final class EmbeddedModelHost: @unchecked Sendable {
                 loaded = try self.prepare(loaded, contextLength: job.contextLength)
             } catch {
                 loaded = nil
+                self.logger?.warning(
+                    "model load failed", metadata: ["model": .string(self.path), "error": .string(error.message)])
                 job.fail(error)
                 self.finished(job, isLoaded: false)
                 continue
@@ -95,6 +99,7 @@ final class EmbeddedModelHost: @unchecked Sendable {
             job.run(loaded!)
             self.finished(job, isLoaded: true)
         }
+        if loaded != nil { self.logger?.info("model unloaded", metadata: ["model": .string(self.path)]) }
     }
 
     /// The next job, waiting for one while the model is loaded and kept; nil when the thread
@@ -141,6 +146,7 @@ final class EmbeddedModelHost: @unchecked Sendable {
         _ loaded: LoadedEmbeddedModel?, contextLength: Int?
     ) throws(ProviderError) -> LoadedEmbeddedModel {
         if let loaded, loaded.requestedContext == contextLength { return loaded }
+        let start = ContinuousClock.now
         let model: Model
         if let loaded {
             model = loaded.generator.model
@@ -148,12 +154,21 @@ final class EmbeddedModelHost: @unchecked Sendable {
             model = try Self.loadModel(self.path)
             self.condition.withLock { self.loadCount += 1 }
         }
+        let generator: Generator
         do {
-            let generator = try Generator(model: model, contextLength: contextLength, threads: self.threads)
-            return LoadedEmbeddedModel(generator: generator, requestedContext: contextLength)
+            generator = try Generator(model: model, contextLength: contextLength, threads: self.threads)
         } catch {
             throw ProviderError(.modelMissing, "\(self.path) cannot be used: \(error)")
         }
+        self.logger?.info(
+            loaded == nil ? "model loaded" : "model context resized",
+            metadata: [
+                "model": .string(self.path),
+                "context": .integer(generator.transformer.contextCapacity),
+                "threads": .integer(self.threads),
+                "seconds": .double(Self.seconds(ContinuousClock.now - start)),
+            ])
+        return LoadedEmbeddedModel(generator: generator, requestedContext: contextLength)
     }
 
     private static func loadModel(_ path: String) throws(ProviderError) -> Model {

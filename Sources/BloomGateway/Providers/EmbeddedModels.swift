@@ -7,12 +7,16 @@ import Synchronization
 public final class EmbeddedModels: Sendable {
     /// Engine threads per generation.
     public let threads: Int
+    private let logger: Logger?
     /// Owned by the mutex: the host of each file path, created on first use.
     private let hosts = Mutex<[String: EmbeddedModelHost]>([:])
 
-    /// - Parameter threads: engine threads per generation; nil for one per active core.
-    public init(threads: Int? = nil) {
+    /// - Parameters:
+    ///   - threads: engine threads per generation; nil for one per active core.
+    ///   - logger: where loads, unloads and load failures are logged; nil for nowhere.
+    public init(threads: Int? = nil, logger: Logger? = nil) {
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        self.logger = logger
     }
 
     /// A provider for the model in `path`; it stays loaded for `keepAlive` after each request.
@@ -33,7 +37,7 @@ public final class EmbeddedModels: Sendable {
     func host(_ path: String) -> EmbeddedModelHost {
         self.hosts.withLock { hosts in
             if let host = hosts[path] { return host }
-            let host = EmbeddedModelHost(path: path, threads: self.threads)
+            let host = EmbeddedModelHost(path: path, threads: self.threads, logger: self.logger)
             hosts[path] = host
             return host
         }
