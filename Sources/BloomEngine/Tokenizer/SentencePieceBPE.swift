@@ -32,8 +32,8 @@ struct SentencePieceBPE: Sendable {
     init(tokens: [String], scores: [Float], unknown: Int32?) {
         var ids: [[UInt8]: Int32] = [:]
         ids.reserveCapacity(tokens.count)
-        for (id, text) in tokens.enumerated() where ids[Array(text.utf8)] == nil {
-            ids[Array(text.utf8)] = Int32(id)
+        for (id, text) in tokens.enumerated() {
+            ids[Array(text.utf8)] = Int32(id)  // a duplicate text maps to its last id, as in llama.cpp
         }
         self.idsByBytes = ids
         self.scores = scores.isEmpty ? [Float](repeating: 0, count: tokens.count) : scores

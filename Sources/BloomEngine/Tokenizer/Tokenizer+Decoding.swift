@@ -9,20 +9,18 @@ extension Tokenizer {
     }
 
     /// The text of `tokens`, as llama.cpp's `llama_detokenize` without rendering special tokens:
-    /// models that ask for it have spaces before punctuation cleaned, and invalid UTF-8 becomes
-    /// U+FFFD.
+    /// the space a SentencePiece prefix added is dropped from the first token, models that ask
+    /// for it have spaces before punctuation cleaned, and invalid UTF-8 becomes U+FFFD.
     ///
-    /// - Note: The space a SentencePiece prefix added is dropped from the first piece that has
-    ///   text, even after a BOS token. llama.cpp drops it only from the very first token, so it
-    ///   keeps the space after BOS; llama-cpp-python drops it after BOS too, as done here.
+    /// - Note: After a leading BOS, llama.cpp keeps that space (`<s>▁Hello` gives " Hello");
+    ///   this drops it, as llama-cpp-python's `detokenize` does, so a prompt decodes as typed.
     package func decode(_ tokens: [Int32], special: Bool = false) -> String {
         var bytes: [UInt8] = []
-        var removesSpace = self.addsSpacePrefix
-        for token in tokens {
+        for (index, token) in tokens.enumerated() {
             var piece = self.piece(token, special: special)[...]
-            if removesSpace, !piece.isEmpty {
-                if piece.first == 0x20 { piece = piece.dropFirst() }
-                removesSpace = false
+            let startsText = index == 0 || (index == 1 && tokens[0] == self.bos && bytes.isEmpty)
+            if self.addsSpacePrefix, startsText, piece.first == 0x20 {
+                piece = piece.dropFirst()
             }
             bytes.append(contentsOf: piece)
         }

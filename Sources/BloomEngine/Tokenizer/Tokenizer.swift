@@ -55,72 +55,86 @@ package final class Tokenizer: Sendable {
     package init(vocabulary: TokenizerVocabulary) throws(GGUFError) {
         let count = vocabulary.tokens.count
         precondition(count > 0 && count < Int(Int32.max), "a vocabulary needs between 1 and 2^31 tokens")
-        self.model = vocabulary.model
-        self.texts = vocabulary.tokens
-        var kinds =
-            vocabulary.kinds.count == count ? vocabulary.kinds : [TokenKind](repeating: .normal, count: count)
+        func inRange(_ id: Int32?) -> Int32? { id.flatMap { $0 >= 0 && Int($0) < count ? $0 : nil } }
 
+        // Look-ups by text; a duplicate text maps to its last id, as in llama.cpp.
         var idsByText: [String: Int32] = [:]
         idsByText.reserveCapacity(count)
         for (id, text) in vocabulary.tokens.enumerated() {
-            idsByText[text] = Int32(id)  // a duplicate text maps to its last id, as in llama.cpp
+            idsByText[text] = Int32(id)
         }
-        self.idsByText = idsByText
 
-        // End of generation: llama.cpp forces these tokens to be control tokens.
-        var endOfGeneration = Set<Int32>()
-        for text in Self.endOfGenerationTexts {
-            if let id = idsByText[text] {
-                endOfGeneration.insert(id)
-                kinds[Int(id)] = .control
-            }
-        }
-        let eot = vocabulary.eot ?? Self.endOfTurnTexts.lazy.compactMap { idsByText[$0] }.first
-        let defaultsBOS: Int32?
-        let defaultsEOS: Int32?
-        switch vocabulary.model {
-        case .bytePairEncoding:
-            guard let pre = PreTokenizer(name: vocabulary.preTokenizer) else {
-                throw .unsupportedTokenizer(
-                    key: GGUFKey.tokenizerPre, value: vocabulary.preTokenizer ?? "",
-                    supported: PreTokenizer.supportedNames)
-            }
-            (defaultsBOS, defaultsEOS) = (11, 11)
-            self.addsBOS = vocabulary.addBOS ?? pre.addsBOSByDefault
-            self.addsEOS = vocabulary.addEOS ?? false
-            self.addsSpacePrefix = vocabulary.addSpacePrefix ?? false
-            self.cleansSpaces = pre.cleansSpaces
-            self.algorithm = .bytePairEncoding(
-                ByteLevelBPE(
-                    tokens: vocabulary.tokens, idsByText: idsByText, merges: vocabulary.merges, preTokenizer: pre))
-        case .sentencePiece:
-            (defaultsBOS, defaultsEOS) = (1, 2)
-            self.addsBOS = vocabulary.addBOS ?? true
-            self.addsEOS = vocabulary.addEOS ?? false
-            self.addsSpacePrefix = vocabulary.addSpacePrefix ?? true
-            self.cleansSpaces = false
-            self.algorithm = .sentencePiece(
-                SentencePieceBPE(tokens: vocabulary.tokens, scores: vocabulary.scores, unknown: vocabulary.unknown ?? 0)
-            )
-        }
-        func inRange(_ id: Int32?) -> Int32? { id.flatMap { $0 >= 0 && Int($0) < count ? $0 : nil } }
-        self.bos = inRange(vocabulary.bos ?? defaultsBOS)
-        self.eos = inRange(vocabulary.eos ?? defaultsEOS)
-        self.eot = inRange(eot)
-        self.unknown = inRange(vocabulary.unknown ?? (vocabulary.model == .sentencePiece ? 0 : nil))
+        // The algorithm and llama.cpp's defaults for keys the file leaves out.
+        let setup = try Setup(vocabulary, idsByText)
+        self.model = vocabulary.model
+        self.algorithm = setup.algorithm
+        self.addsBOS = vocabulary.addBOS ?? setup.addsBOS
+        self.addsEOS = vocabulary.addEOS ?? false
+        self.addsSpacePrefix = vocabulary.addSpacePrefix ?? setup.addsSpacePrefix
+        self.cleansSpaces = setup.cleansSpaces
+        self.bos = inRange(vocabulary.bos ?? setup.bos)
+        self.eos = inRange(vocabulary.eos ?? setup.eos)
+        self.unknown = inRange(vocabulary.unknown ?? setup.unknown)
         self.padding = inRange(vocabulary.padding)
-        for id in [self.eos, self.eot].compactMap({ $0 }) {
-            endOfGeneration.insert(id)
-        }
-        self.endOfGenerationTokens = endOfGeneration
-        self.kinds = kinds
 
+        // End of generation: tokens spelled as turn ends, which llama.cpp makes control tokens,
+        // plus EOS and EOT. Without an EOT key, the first turn end in `endOfTurnTexts` is EOT.
+        var kinds = vocabulary.kinds.count == count ? vocabulary.kinds : Array(repeating: .normal, count: count)
+        let markers = Self.endOfGenerationTexts.compactMap { idsByText[$0] }
+        for id in markers {
+            kinds[Int(id)] = .control
+        }
+        self.eot = inRange(vocabulary.eot ?? Self.endOfTurnTexts.lazy.compactMap { idsByText[$0] }.first)
+        self.endOfGenerationTokens = Set(markers + [self.eos, self.eot].compactMap { $0 })
+
+        // Special tokens, longest text first, and every token's bytes for decoding.
         self.specialTokens = kinds.indices
             .filter { [.control, .userDefined, .unknown].contains(kinds[$0]) }
             .map { (id: Int32($0), text: Array(vocabulary.tokens[$0].utf8)) }
             .filter { !$0.text.isEmpty }
             .sorted { $0.text.count != $1.text.count ? $0.text.count > $1.text.count : $0.id < $1.id }
         self.pieces = Self.spellPieces(vocabulary.tokens, kinds, vocabulary.model)
+        self.texts = vocabulary.tokens
+        self.kinds = kinds
+        self.idsByText = idsByText
+    }
+
+    /// What a vocabulary type implies, as llama.cpp's `llama_vocab::impl::load` sets it before
+    /// reading the optional keys.
+    private struct Setup {
+        var algorithm: Algorithm
+        var addsBOS: Bool
+        var addsSpacePrefix: Bool
+        var cleansSpaces: Bool
+        var bos: Int32?
+        var eos: Int32?
+        var unknown: Int32?
+
+        init(_ vocabulary: TokenizerVocabulary, _ idsByText: [String: Int32]) throws(GGUFError) {
+            switch vocabulary.model {
+            case .bytePairEncoding:
+                guard let pre = PreTokenizer(name: vocabulary.preTokenizer) else {
+                    throw .unsupportedTokenizer(
+                        key: GGUFKey.tokenizerPre, value: vocabulary.preTokenizer ?? "",
+                        supported: PreTokenizer.supportedNames)
+                }
+                let bpe = ByteLevelBPE(
+                    tokens: vocabulary.tokens, idsByText: idsByText, merges: vocabulary.merges, preTokenizer: pre)
+                self.algorithm = .bytePairEncoding(bpe)
+                self.addsBOS = pre.addsBOSByDefault
+                self.addsSpacePrefix = false
+                self.cleansSpaces = pre.cleansSpaces
+                (self.bos, self.eos, self.unknown) = (11, 11, nil)
+            case .sentencePiece:
+                let spm = SentencePieceBPE(
+                    tokens: vocabulary.tokens, scores: vocabulary.scores, unknown: vocabulary.unknown ?? 0)
+                self.algorithm = .sentencePiece(spm)
+                self.addsBOS = true
+                self.addsSpacePrefix = true
+                self.cleansSpaces = false
+                (self.bos, self.eos, self.unknown) = (1, 2, 0)
+            }
+        }
     }
 
     package var vocabularySize: Int { self.texts.count }
@@ -157,10 +171,10 @@ package final class Tokenizer: Sendable {
         if addSpecial, self.addsBOS, let bos = self.bos {
             output.append(bos)
         }
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            let fragments = self.partition(UnsafeBufferPointer(buffer), parseSpecial: parseSpecial)
-            self.encode(fragments, in: UnsafeBufferPointer(buffer), into: &output)
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBufferPointer { buffer in
+            let fragments = self.partition(buffer, parseSpecial: parseSpecial)
+            self.encode(fragments, in: buffer, into: &output)
         }
         if addSpecial, self.addsEOS, let eos = self.eos {
             output.append(eos)
