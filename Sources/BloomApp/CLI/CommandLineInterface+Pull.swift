@@ -111,20 +111,4 @@ extension CommandLineInterface {
         let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0
         return String(format: "%.1f MB", Double(size) / 1_000_000)
     }
-
-    /// `bloom models --ollama-store`: what Ollama has pulled, for `ollama:NAME` in bloom.json.
-    static func ollamaStore() -> Int32 {
-        let store = OllamaModelStore(environment: ProcessInfo.processInfo.environment)
-        let entries = store.list()
-        guard !entries.isEmpty else {
-            print("no models in the Ollama store at \(store.root)")
-            return 0
-        }
-        var rows = [["NAME", "SIZE", "PATH"]]
-        for entry in entries {
-            rows.append([entry.name, String(format: "%.1f MB", Double(entry.size) / 1_000_000), entry.path])
-        }
-        print(Self.table(rows), terminator: "")
-        return 0
-    }
 }
