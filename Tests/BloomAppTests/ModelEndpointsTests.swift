@@ -4,14 +4,18 @@ import Glibc
 import Testing
 
 /// The runbook's model checks against the real `bloom` binary and a fake Ollama on loopback.
+/// The embedded default model is off here (`BLOOM_EMBEDDED=off`): these tests are about the
+/// configured models; EmbeddedServeTests covers the default one.
 @Suite("Model endpoints of bloom serve", .serialized)
 struct ModelEndpointsTests {
+    static let noEmbedded = ["BLOOM_EMBEDDED": "off"]
+
     func serve(_ environment: [String: String]) async throws -> (BloomProcess, Int) {
         let directory = NSTemporaryDirectory() + "bloom-models-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let bloom = try BloomProcess(
             ["serve", "--port", "0", "--data-dir", directory + "/data"],
-            environment: environment,
+            environment: environment.merging(Self.noEmbedded) { $1 },
             workingDirectory: directory
         )
         return (bloom, try await bloom.waitForPort())
@@ -104,7 +108,7 @@ struct ModelEndpointsTests {
     func commands() async throws {
         let fake = try FakeModelServer(.answer(["Hello", " from", " fake"]))
         fake.setListing(models: ["mistral:latest"])
-        let environment = ["OLLAMA_HOST": fake.url, "OLLAMA_MODEL": "mistral"]
+        let environment = ["OLLAMA_HOST": fake.url, "OLLAMA_MODEL": "mistral", "BLOOM_EMBEDDED": "off"]
         let directory = NSTemporaryDirectory()
 
         let models = try BloomProcess(["models"], environment: environment, workingDirectory: directory)
@@ -153,7 +157,8 @@ struct ModelEndpointsTests {
         }
         try write(["a"])
         let arguments = ["--config", "bloom.json", "--data-dir", directory + "/data"]
-        let bloom = try BloomProcess(["serve", "--port", "0"] + arguments, workingDirectory: directory)
+        let bloom = try BloomProcess(
+            ["serve", "--port", "0"] + arguments, environment: Self.noEmbedded, workingDirectory: directory)
         let port = try await bloom.waitForPort()
         func count() async throws -> Int {
             (try await self.get("/api/models", port: port).json["models"] as? [Any])?.count ?? -1

@@ -5,13 +5,16 @@ import Testing
 
 @Suite("Catalogue")
 struct CatalogueTests {
-    /// A configuration whose bloom.json had these `models` and `tasks` sections.
+    /// A configuration whose bloom.json had these `models` and `tasks` sections; without the
+    /// embedded default model unless `embedded` is set.
     func configuration(
-        models: String? = nil, tasks: String? = nil, ollamaModel: String? = nil, ollamaHost: String? = nil
+        models: String? = nil, tasks: String? = nil, ollamaModel: String? = nil, ollamaHost: String? = nil,
+        embedded: Bool = false
     )
         -> Configuration
     {
         var configuration = Configuration()
+        configuration.embedded = embedded
         if let models { configuration.extraSections["models"] = Data(models.utf8) }
         if let tasks { configuration.extraSections["tasks"] = Data(tasks.utf8) }
         configuration.ollamaModel = ollamaModel

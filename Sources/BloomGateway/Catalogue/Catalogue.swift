@@ -13,6 +13,14 @@ public struct Catalogue: Sendable, Equatable {
             guard seen.insert(model.name).inserted else {
                 throw CatalogueError("the model name \"\(model.name)\" is used twice; names must be unique")
             }
+            if model.provider == .embedded {
+                guard model.endpoints.count == 1, model.endpoints[0].hasPrefix("/") else {
+                    let found = model.endpoints.joined(separator: ", ")
+                    throw CatalogueError(
+                        "embedded model \"\(model.name)\" has location \"\(found)\"; expected one absolute file path")
+                }
+                continue
+            }
             guard !model.endpoints.isEmpty else {
                 throw CatalogueError("model \"\(model.name)\" has no endpoints; give at least one base URL")
             }

@@ -7,16 +7,20 @@ public final class ModelHealthMonitor: Sendable {
     public let catalogue: Catalogue
     public let interval: Duration
     private let client: HTTPClient
+    private let embedded: EmbeddedModels
     private let probeTimeout: Duration
     /// Owned by the mutex: the latest status per model name.
     private let statuses = Mutex<[String: ModelStatus]>([:])
 
+    /// - Parameter embedded: the process's embedded models, so a loaded one reads as ready
+    ///   without touching its file.
     public init(
-        catalogue: Catalogue, client: HTTPClient, interval: Duration = .seconds(10),
-        probeTimeout: Duration = .seconds(3)
+        catalogue: Catalogue, client: HTTPClient, embedded: EmbeddedModels = EmbeddedModels(),
+        interval: Duration = .seconds(10), probeTimeout: Duration = .seconds(3)
     ) {
         self.catalogue = catalogue
         self.client = client
+        self.embedded = embedded
         self.interval = interval
         self.probeTimeout = probeTimeout
     }
@@ -36,6 +40,9 @@ public final class ModelHealthMonitor: Sendable {
         await withTaskGroup(of: (String, ModelStatus).self) { group in
             for model in self.catalogue.models {
                 group.addTask {
+                    if model.provider == .embedded {
+                        return (model.name, EmbeddedModelProbe.probe(model, models: self.embedded))
+                    }
                     var best = ModelStatus(state: .unknown)
                     for endpoint in model.endpoints {
                         let status = await ModelProbe.probe(

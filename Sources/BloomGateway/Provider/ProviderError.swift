@@ -15,6 +15,8 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
         case malformed
         /// No first token, or no next token, within its time budget.
         case timedOut
+        /// The prompt does not fit the model's context; another model with a larger one may.
+        case contextExceeded
         /// The stream failed after text was already produced.
         case failedMidStream
     }
@@ -28,11 +30,12 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// Whether trying again, or another deployment, may succeed. A missing model will not
-    /// appear by retrying; a mid-stream failure must not be retried (the text is out).
+    /// appear by retrying, nor will a prompt fit a context on the second try; a mid-stream
+    /// failure must not be retried (the text is out).
     public var isRetryable: Bool {
         switch self.kind {
         case .unreachable, .overloaded, .loading, .upstreamStatus, .malformed, .timedOut: true
-        case .modelMissing, .failedMidStream: false
+        case .modelMissing, .contextExceeded, .failedMidStream: false
         }
     }
 

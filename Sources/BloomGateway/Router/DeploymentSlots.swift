@@ -21,12 +21,13 @@ final class DeploymentSlots: Sendable {
     }
 
     /// Takes a slot, waiting in the queue if needed; false when the queue is full or the task
-    /// was cancelled while waiting.
-    func acquire(_ key: String) async -> Bool {
+    /// was cancelled while waiting. `limit` overrides the default slot count for this key.
+    func acquire(_ key: String, limit: Int? = nil) async -> Bool {
+        let slots = max(1, limit ?? self.limit)
         let decision = self.state.withLock { state -> (granted: Bool?, id: UInt64) in
             var queue = state.queues[key, default: Queue()]
             defer { state.queues[key] = queue }
-            if queue.running < self.limit {
+            if queue.running < slots {
                 queue.running += 1
                 return (true, 0)
             }

@@ -1,4 +1,4 @@
-import BloomCore
+public import BloomCore
 public import BloomHTTP
 
 /// Chooses a model for each request and keeps the gateway's promise: an answer from the first
@@ -64,7 +64,7 @@ public final class ModelRouter: Sendable {
                     throw RouterError.allFailed(failures)
                 }
                 let key = DeploymentHealth.key(candidate.name, endpoint)
-                guard await self.slots.acquire(key) else {
+                guard await self.slots.acquire(key, limit: candidate.concurrency) else {
                     try Task.checkCancellation()
                     failures.append("\(candidate.name) at \(endpoint): its queue is full")
                     queuesFull += 1
@@ -267,12 +267,16 @@ public final class ModelRouter: Sendable {
 
 extension ModelRouter {
     /// The provider for each catalogue model: Ollama's or the OpenAI-compatible one, sharing
-    /// one HTTP client.
-    public static func httpProviders(client: HTTPClient) -> @Sendable (CatalogueModel, String) -> any ModelProvider {
+    /// one HTTP client, or the embedded engine's for the model's file, kept loaded for
+    /// `keepAlive` after each request.
+    public static func providers(
+        client: HTTPClient, embedded: EmbeddedModels, keepAlive: ModelKeepAlive
+    ) -> @Sendable (CatalogueModel, String) -> any ModelProvider {
         { model, endpoint in
             switch model.provider {
             case .ollama: OllamaProvider(baseURL: endpoint, client: client)
             case .openAI: OpenAIProvider(baseURL: endpoint, apiKey: model.apiKey, client: client)
+            case .embedded: embedded.provider(path: endpoint, keepAlive: keepAlive)
             }
         }
     }
