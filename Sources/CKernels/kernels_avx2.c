@@ -59,6 +59,10 @@ AVX2 void bloom_quantize_q8_avx2(const float *x, int count, bloom_q8_vectors out
 
 #define BLOCKS_INLINE AVX2_INLINE
 #define BLOCKS_DOT_U8_I8(u, s) dot_u8_i8(u, s)
+// Nibble × byte pair sums stay within 2 · 15 · 127 each, so two add in 16 bits before widening.
+#define BLOCKS_DOT2_U8_I8(u1, s1, u2, s2) \
+    _mm256_madd_epi16(_mm256_add_epi16(_mm256_maddubs_epi16(u1, s1), _mm256_maddubs_epi16(u2, s2)), \
+                      _mm256_set1_epi16(1))
 #define BLOCKS_NAME(name) avx2_##name
 #include "kernels_blocks.h"
 

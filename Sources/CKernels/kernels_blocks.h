@@ -1,6 +1,8 @@
 // The block-format row products, written once and compiled per instruction set: the including
 // file defines BLOCKS_INLINE (the target attributes), BLOCKS_DOT_U8_I8(u, s) (Σ unsigned × signed
-// bytes as 8 int32 sums) and BLOCKS_NAME(name) (a per-set prefix), then includes this file.
+// bytes as 8 int32 sums, each of four adjacent products), BLOCKS_DOT2_U8_I8(u1, s1, u2, s2) (the
+// same for two pairs of operands added lane by lane) and BLOCKS_NAME(name) (a per-set prefix),
+// then includes this file.
 
 
 /// The integer dot product of one weight block with the activation block `a` (and `a_abs`, its
@@ -42,6 +44,30 @@ BLOCKS_INLINE void BLOCKS_NAME(block_rows_tile)(
             } else if (format == FORMAT_Q4_0) {
                 acc[i] = _mm256_fmadd_ps(_mm256_mul_ps(d8, _mm256_set1_ps(-8.0f)), _mm256_loadu_ps(xsum + b), acc[i]);
             }
+        }
+        if (format != FORMAT_Q8_0) {
+            // Nibble formats take two blocks per step: their 32 packed bytes unpack to the first
+            // halves of both blocks in one register and the second halves in another, matched by a
+            // lane swap of the two activation blocks (done once for all R rows). Each 32-bit lane
+            // then sums one block's products (lanes 0–3 the first block, 4–7 the second), so one
+            // convert and one multiply-add serve two blocks.
+            for (int k = 0; k < 8; k += 2) {
+                const __m256i a0 = _mm256_loadu_si256((const __m256i *)(xq + (long)(b + k) * 32));
+                const __m256i a1 = _mm256_loadu_si256((const __m256i *)(xq + (long)(b + k + 1) * 32));
+                const __m256i a_first = _mm256_permute2x128_si256(a0, a1, 0x20);
+                const __m256i a_second = _mm256_permute2x128_si256(a0, a1, 0x31);
+                const __m256i pick = _mm256_setr_epi32(k, k, k, k, k + 1, k + 1, k + 1, k + 1);
+                for (int i = 0; i < R; i++) {
+                    const __m256i w = _mm256_loadu_si256(
+                        (const __m256i *)(m.quants + ((long)(r + i) * blocks + b + k) * 16));
+                    const __m256i first = _mm256_and_si256(w, _mm256_set1_epi8(0x0F));
+                    const __m256i second = _mm256_and_si256(_mm256_srli_epi16(w, 4), _mm256_set1_epi8(0x0F));
+                    const __m256i sums = BLOCKS_DOT2_U8_I8(first, a_first, second, a_second);
+                    const __m256 scale = _mm256_permutevar8x32_ps(_mm256_load_ps(factors[i]), pick);
+                    acc[i] = _mm256_fmadd_ps(scale, _mm256_cvtepi32_ps(sums), acc[i]);
+                }
+            }
+            continue;
         }
         for (int k = 0; k < 8; k++) {
             const __m256i a = _mm256_loadu_si256((const __m256i *)(xq + (long)(b + k) * 32));

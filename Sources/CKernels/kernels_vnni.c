@@ -17,6 +17,7 @@ int bloom_cpu_has_avx512_vnni(void) {
 
 #define BLOCKS_INLINE VNNI_INLINE
 #define BLOCKS_DOT_U8_I8(u, s) _mm256_dpbusd_epi32(_mm256_setzero_si256(), u, s)
+#define BLOCKS_DOT2_U8_I8(u1, s1, u2, s2) _mm256_dpbusd_epi32(_mm256_dpbusd_epi32(_mm256_setzero_si256(), u1, s1), u2, s2)
 #define BLOCKS_NAME(name) vnni_##name
 #include "kernels_blocks.h"
 
