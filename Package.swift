@@ -41,13 +41,7 @@ let package = Package(
                 .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
             ]
         ),
-        .target(
-            name: "BloomEngine",
-            dependencies: ["BloomCore", "CKernels", "CLinux"],
-            swiftSettings: swiftSettings + [
-                .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
-            ]
-        ),
+        .target(name: "BloomEngine", dependencies: ["CKernels"], swiftSettings: swiftSettings),
         .target(
             name: "BloomGateway",
             dependencies: ["BloomCore", "BloomHTTP", "BloomEngine"],

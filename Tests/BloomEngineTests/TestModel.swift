@@ -1,3 +1,4 @@
+import BloomTesting
 import Foundation
 
 @testable import BloomEngine
@@ -5,15 +6,7 @@ import Foundation
 /// The real SmolLM2 model, when set-up has fetched it: `BLOOM_TEST_MODEL`, else
 /// `.build/models/SmolLM2-135M-Instruct.Q4_1.gguf` in the repository.
 enum TestModel {
-    static let path: String? = {
-        if let path = ProcessInfo.processInfo.environment["BLOOM_TEST_MODEL"], !path.isEmpty {
-            return FileManager.default.fileExists(atPath: path) ? path : nil
-        }
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let path = repository.appendingPathComponent(".build/models/SmolLM2-135M-Instruct.Q4_1.gguf").path
-        return FileManager.default.fileExists(atPath: path) ? path : nil
-    }()
+    static var path: String? { TestModelFile.path }
 
     static var isAvailable: Bool { path != nil }
 
@@ -25,13 +18,7 @@ enum TestModel {
 
     /// Whether tests that run the forward pass can: only in optimised builds, because unoptimised
     /// Swift runs it tens of times slower, and the test command runs the suite optimised too.
-    static var canRunModel: Bool {
-        #if DEBUG
-            false
-        #else
-            path != nil
-        #endif
-    }
+    static var canRunModel: Bool { TestModelFile.canGenerate }
 
     /// The loaded model, shared by the tests of one process.
     static let model: Result<SharedModel, any Error> = Result {

@@ -28,8 +28,9 @@ enum TinyVocabulary {
         )
     }
 
-    /// `<unk>`, `<s>`, `</s>`, the 256 byte tokens, then scored pieces.
-    static func sentencePiece(_ pieces: [(String, Float)]) -> TokenizerVocabulary {
+    /// `<unk>`, `<s>`, `</s>` and the 256 byte tokens `<0x00>`…`<0xFF>`, as SentencePiece files
+    /// with byte fallback begin.
+    static func sentencePiecePrelude() -> (tokens: [String], kinds: [TokenKind]) {
         var tokens = ["<unk>", "<s>", "</s>"]
         var kinds: [TokenKind] = [.unknown, .control, .control]
         for byte in 0..<256 {
@@ -37,6 +38,12 @@ enum TinyVocabulary {
             tokens.append("<0x" + (byte < 16 ? "0" : "") + hex + ">")
             kinds.append(.byte)
         }
+        return (tokens, kinds)
+    }
+
+    /// The prelude, then scored pieces.
+    static func sentencePiece(_ pieces: [(String, Float)]) -> TokenizerVocabulary {
+        var (tokens, kinds) = Self.sentencePiecePrelude()
         var scores = [Float](repeating: 0, count: tokens.count)
         for (piece, score) in pieces {
             tokens.append(piece)

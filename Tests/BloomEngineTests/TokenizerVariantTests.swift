@@ -40,13 +40,7 @@ struct VariantFixture: Decodable, Sendable {
     /// the same way: specials, byte tokens, valid-UTF-8 normal tokens scored by minus their id,
     /// then the control tokens.
     static func sentencePiece(from source: TokenizerVocabulary) -> TokenizerVocabulary {
-        var tokens = ["<unk>", "<s>", "</s>"]
-        var kinds: [TokenKind] = [.unknown, .control, .control]
-        for byte in 0..<256 {
-            let hex = String(byte, radix: 16, uppercase: true)
-            tokens.append("<0x" + (byte < 16 ? "0" : "") + hex + ">")
-            kinds.append(.byte)
-        }
+        var (tokens, kinds) = TinyVocabulary.sentencePiecePrelude()
         var scores = [Float](repeating: 0, count: tokens.count)
         var seen = Set(tokens)
         for (index, text) in source.tokens.enumerated() where source.kinds[index] == .normal {

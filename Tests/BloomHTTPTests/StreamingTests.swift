@@ -112,7 +112,9 @@ struct StreamingTests {
             #expect(try await client.readHead().status == 200)
             #expect(try await client.readChunk().map { String(decoding: $0, as: UTF8.self) } == "data: hello\n\n")
         }
-        #expect(self.probe.count("forever.open") == 1000)
+        // The handler marks the probe after its first event is written, so a client can read
+        // the event a moment before the mark lands.
+        #expect(await self.probe.waitUntil(timeout: .seconds(5)) { self.probe.count("forever.open") == 1000 })
         #expect(server.openConnections == 1000)
         clients.removeAll()
         #expect(await self.probe.waitUntil(timeout: .seconds(5)) { server.openConnections == 0 })

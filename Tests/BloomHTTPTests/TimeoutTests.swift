@@ -55,7 +55,9 @@ struct TimeoutTests {
             #expect(try await client.readResponse().status == 200)
             let start = ContinuousClock.now
             #expect(await client.waitForClose(timeout: .seconds(3)))
-            #expect(ContinuousClock.now - start >= .milliseconds(400))
+            // The server's idle clock starts when it wrote the response, a little before this
+            // client read it (more so on a loaded machine), so allow 100 ms of that.
+            #expect(ContinuousClock.now - start >= .milliseconds(300))
         }
     }
 
