@@ -54,8 +54,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "BloomStore",
+            dependencies: ["BloomCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "BloomApp",
-            dependencies: ["BloomCore", "BloomHTTP", "BloomEngine", "BloomGateway"],
+            dependencies: ["BloomCore", "BloomHTTP", "BloomEngine", "BloomGateway", "BloomStore"],
             swiftSettings: swiftSettings
         ),
 
