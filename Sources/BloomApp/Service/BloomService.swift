@@ -1,6 +1,7 @@
 public import BloomCore
 import BloomGateway
 import BloomHTTP
+public import BloomStore
 import Dispatch
 import Foundation
 import Glibc
@@ -17,6 +18,10 @@ public final class BloomService: Sendable {
     private let reloadConfiguration: (@Sendable () throws -> Configuration)?
     /// False when the public folder is missing; start-up warns about it.
     private let servesStaticFiles: Bool
+    /// Where conversations, messages and metrics are kept; opened and migrated before the
+    /// service is built (``openStore(configuration:logger:)``), closed by ``stop()``. Nil only
+    /// for services built without one (tests of other parts).
+    public let store: (any Store)?
     let server: HTTPServer
 
     /// Builds everything; nothing listens until ``start()``.
@@ -24,11 +29,13 @@ public final class BloomService: Sendable {
         configuration: Configuration,
         logger: Logger,
         build: BuildInfo = .current,
-        reloadConfiguration: (@Sendable () throws -> Configuration)? = nil
+        reloadConfiguration: (@Sendable () throws -> Configuration)? = nil,
+        store: (any Store)? = nil
     ) throws {
         self.configuration = configuration
         self.logger = logger
         self.reloadConfiguration = reloadConfiguration
+        self.store = store
         let gateway = try Gateway(
             configuration: configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
         self.gateway = gateway
@@ -38,6 +45,9 @@ public final class BloomService: Sendable {
             logger: logger.child(label: "health")
         )
         health.add(ModelsHealthCheck(gateway: gateway) { health.setCondition("chat", met: $0) })
+        if let store {
+            health.add(StoreHealthCheck(store: store, kind: Self.storeKind(configuration)))
+        }
         self.health = health
 
         let serverBox = ServerBox()
@@ -150,6 +160,7 @@ public final class BloomService: Sendable {
         self.health.beginDraining()
         self.logger.info("shutting down", metadata: ["deadline": .string("\(self.configuration.shutdownTimeout)")])
         await self.server.shutdown(timeout: self.configuration.shutdownTimeout)
+        await self.store?.close()
         try? FileManager.default.removeItem(atPath: self.pidFile)
         self.logger.info("stopped")
     }
