@@ -22,6 +22,8 @@ let package = Package(
             providers: [.apt(["libhttp-parser-dev"])]
         ),
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", providers: [.apt(["libpq-dev"])]),
 
         // MARK: - Our own C kernels
 
@@ -55,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "BloomStore",
-            dependencies: ["BloomCore"],
+            dependencies: ["BloomCore", "CSQLite", "CLibPQ"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -90,6 +92,11 @@ let package = Package(
         .testTarget(
             name: "BloomGatewayTests",
             dependencies: ["BloomGateway", "BloomTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BloomStoreTests",
+            dependencies: ["BloomStore", "BloomTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

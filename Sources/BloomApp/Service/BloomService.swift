@@ -19,7 +19,9 @@ public final class BloomService: Sendable {
     private let reloadConfiguration: (@Sendable () throws -> Configuration)?
     /// False when the public folder is missing; start-up warns about it.
     private let servesStaticFiles: Bool
-    /// Where conversations and metrics are kept; without one the chat API is not served.
+    /// Where conversations, messages and metrics are kept; opened and migrated before the
+    /// service is built (``openStore(configuration:logger:)``), closed by ``stop()``. Nil only
+    /// for services built without one (tests of other parts); the chat API needs it.
     public let store: (any Store)?
     /// Batches chat metrics into the store; nil without a store.
     let metricsRecorder: MetricsRecorder?
@@ -48,6 +50,9 @@ public final class BloomService: Sendable {
             logger: logger.child(label: "health")
         )
         health.add(ModelsHealthCheck(gateway: gateway) { health.setCondition("chat", met: $0) })
+        if let store {
+            health.add(StoreHealthCheck(store: store, kind: Self.storeKind(configuration)))
+        }
         self.health = health
 
         let serverBox = ServerBox()
@@ -175,6 +180,7 @@ public final class BloomService: Sendable {
         // Chats that ended during the drain have their metrics waiting.
         self.metricsFlushing.withLock { $0?.cancel() }
         await self.metricsRecorder?.flush()
+        await self.store?.close()
         try? FileManager.default.removeItem(atPath: self.pidFile)
         self.logger.info("stopped")
     }
