@@ -6,11 +6,13 @@ import Foundation
 @testable import BloomApp
 
 /// A Bloom running in this process on a loopback port, with a real SQLite store in a temp
-/// folder and one Ollama-shaped fake model, `small`, as the only chat model.
+/// folder and an Ollama-shaped fake model, `small`, first (and by default only) in `chat`.
 final class ChatHarness: Sendable {
     static let fallbackText = "Our assistant is away; please try again soon."
 
     let fake: FakeModelServer
+    /// A second chat model, `backup`, after `small` in the `chat` task, when asked for.
+    let backup: FakeModelServer?
     let service: BloomService
     let store: any Store
     let directory: String
@@ -20,11 +22,12 @@ final class ChatHarness: Sendable {
     ///   - maxTokens: `small`'s default `max_tokens`, which is the answer's reserve in the window.
     init(
         _ behavior: FakeModelServer.Behavior = .answer(["Hello", " there"]), contextWindow: Int? = nil,
-        maxTokens: Int? = nil, systemPrompt: String = "Be brief."
+        maxTokens: Int? = nil, systemPrompt: String = "Be brief.", backup: FakeModelServer.Behavior? = nil
     ) async throws {
         self.directory = NSTemporaryDirectory() + "bloom-chat-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
         self.fake = try FakeModelServer(behavior)
+        self.backup = try backup.map { try FakeModelServer($0) }
         self.store = try await Self.openStore(self.directory)
 
         var model: [String: Any] = ["name": "small", "provider": "ollama", "endpoint": self.fake.url, "model": "fake"]
@@ -38,8 +41,14 @@ final class ChatHarness: Sendable {
         configuration.publicDirectory = self.directory + "/public"
         configuration.systemPrompt = systemPrompt
         configuration.fallbackMessage = Self.fallbackText
-        configuration.extraSections["models"] = try JSONSerialization.data(withJSONObject: [model])
-        configuration.extraSections["tasks"] = try JSONSerialization.data(withJSONObject: ["chat": ["small"]])
+        var models = [model]
+        if let backup = self.backup {
+            models.append(["name": "backup", "provider": "ollama", "endpoint": backup.url, "model": "fake"])
+        }
+        configuration.extraSections["models"] = try JSONSerialization.data(withJSONObject: models)
+        configuration.extraSections["tasks"] = try JSONSerialization.data(withJSONObject: [
+            "chat": models.compactMap { $0["name"] as? String }
+        ])
         self.service = try BloomService(
             configuration: configuration, logger: MemoryLogSink().logger(label: "chat-test"), store: self.store)
         try await self.service.start()
@@ -99,6 +108,7 @@ final class ChatHarness: Sendable {
     func stop(keepingFiles: Bool = false) async {
         await self.service.stop()
         await self.fake.stop()
+        await self.backup?.stop()
         if !keepingFiles { try? FileManager.default.removeItem(atPath: self.directory) }
     }
 }

@@ -113,6 +113,27 @@ struct ChatStreamTests {
         await harness.stop()
     }
 
+    @Test("when the first model fails, the next one answers: a model answer, and the headers name it")
+    func nextModelAnswers() async throws {
+        let harness = try await ChatHarness(.status(503, "busy"), backup: .answer(["Backup", " here"]))
+        let response = try await harness.chat("Anyone?")
+        #expect(response.status == 200)
+        #expect(response.json["response"] as? String == "Backup here")
+        #expect(response.json["model_used"] as? String == "backup")
+        #expect(response.json["fallback"] as? Bool == false)
+        #expect(response.headers["x-bloom-model"] == "backup")
+        // Two tries of `small` (one retry), then one of `backup`.
+        #expect(response.headers["x-bloom-attempts"] == "3")
+        #expect(response.headers["x-bloom-fallbacks"] == "1")
+        #expect(harness.fake.requests.count == 2)
+
+        let conversation = try #require(response.json["conversation_id"] as? String)
+        let stored = try await self.transcript(harness, conversation)
+        #expect(stored.last?.model == "backup")
+        #expect(stored.last?.fallback == false)
+        await harness.stop()
+    }
+
     @Test("a failure after the first token ends the stream with an error event; the partial answer is failed")
     func failureAfterFirstToken() async throws {
         let harness = try await ChatHarness(.errorLine(after: ["Par", "tial"], "out of memory"))

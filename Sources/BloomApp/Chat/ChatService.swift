@@ -75,9 +75,9 @@ final class ChatService: Sendable {
         } catch let error as RouterError {
             source = .fallback(reason: error.description, retryAfterSeconds: Self.retryAfter(error))
         } catch {
-            // The client left while the router waited; nothing was generated.
+            // Most often the client left while the router waited; nothing was generated.
             var ended = answer
-            ended.status = .cancelled
+            ended.status = error is CancellationError || Task.isCancelled ? .cancelled : .failed
             ended.error = "\(error)"
             await self.finish(ended)
             throw error

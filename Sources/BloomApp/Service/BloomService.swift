@@ -177,8 +177,11 @@ public final class BloomService: Sendable {
         self.health.beginDraining()
         self.logger.info("shutting down", metadata: ["deadline": .string("\(self.configuration.shutdownTimeout)")])
         await self.server.shutdown(timeout: self.configuration.shutdownTimeout)
-        // Chats that ended during the drain have their metrics waiting.
-        self.metricsFlushing.withLock { $0?.cancel() }
+        // Chats that ended during the drain have their metrics waiting; the periodic flush is
+        // let finish its last write before the store closes under it.
+        let flushing = self.metricsFlushing.withLock { $0 }
+        flushing?.cancel()
+        await flushing?.value
         await self.metricsRecorder?.flush()
         await self.store?.close()
         try? FileManager.default.removeItem(atPath: self.pidFile)
