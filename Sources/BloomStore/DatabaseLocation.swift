@@ -9,7 +9,7 @@ import Foundation
 ///   `host=/socket/dir`, `connect_timeout` and libpq's other parameters pass through. Bloom
 ///   takes two parameters out for itself: `pool=N` (connections, default 4) and `schema=NAME`
 ///   (tables go in that schema, created when missing; for several Blooms or tests sharing a
-///   database).
+///   database), and adds `connect_timeout=10` when the URL sets none.
 public enum DatabaseLocation: Sendable, Equatable {
     case sqlite(path: String)
     case postgres(Postgres)
@@ -24,6 +24,8 @@ public enum DatabaseLocation: Sendable, Equatable {
     }
 
     public static let defaultPoolSize = 4
+    /// Seconds libpq may spend connecting when the URL sets no `connect_timeout`.
+    public static let defaultConnectTimeoutSeconds = 10
 
     public init(url: String) throws(StoreError) {
         let masked = Redaction.redactCredentials(inURL: url)
@@ -76,7 +78,12 @@ public enum DatabaseLocation: Sendable, Equatable {
                 items.append(URLQueryItem(name: "options", value: option))
             }
         }
-        components.queryItems = items.isEmpty ? nil : items
+        // libpq waits forever for an unanswered connect by default; a reconnect runs on a
+        // pool thread, and a hung one would hold every call queued behind it.
+        if !items.contains(where: { $0.name == "connect_timeout" }) {
+            items.append(URLQueryItem(name: "connect_timeout", value: String(Self.defaultConnectTimeoutSeconds)))
+        }
+        components.queryItems = items
         // URLComponents leaves `=` alone in values; libpq needs it escaped inside `options`.
         components.percentEncodedQuery = components.percentEncodedQuery?
             .replacing("search_path=", with: "search_path%3D")

@@ -24,7 +24,8 @@ struct DatabaseLocationTests {
         #expect(postgres.schema == "tenant_1")
         #expect(
             postgres.conninfo
-                == "postgres://bloom:s3cret@db.internal:5433/bloom?sslmode=require&options=-c%20search_path%3Dtenant_1")
+                == "postgres://bloom:s3cret@db.internal:5433/bloom?sslmode=require&options=-c%20search_path%3Dtenant_1"
+                + "&connect_timeout=10")
         #expect(!postgres.displayURL.contains("s3cret"))
 
         let plain = try DatabaseLocation(url: "postgresql://localhost/bloom")
@@ -32,7 +33,7 @@ struct DatabaseLocationTests {
             plain
                 == .postgres(
                     .init(
-                        conninfo: "postgresql://localhost/bloom", poolSize: 4, schema: nil,
+                        conninfo: "postgresql://localhost/bloom?connect_timeout=10", poolSize: 4, schema: nil,
                         displayURL: "postgresql://localhost/bloom")))
     }
 
