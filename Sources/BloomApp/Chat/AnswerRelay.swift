@@ -7,7 +7,10 @@ import Foundation
 struct AnswerRelay {
     var text = ""
     var status = StoredMessage.Status.pending
+    /// The full failure, for the store and the log.
     var error: String?
+    /// The failure's kind (`failedMidStream`, `timedOut`, …), for clients.
+    var errorKind: String?
     var summary: GenerationSummary?
     var deltas = 0
     /// Monotonic nanoseconds of the first and the last piece of text.
@@ -41,7 +44,10 @@ struct AnswerRelay {
             }
             if self.status == .pending {
                 self.status = Task.isCancelled ? .cancelled : .failed
-                if self.status == .failed { self.error = "the stream ended without its summary" }
+                if self.status == .failed {
+                    self.error = "the stream ended without its summary"
+                    self.errorKind = "failedMidStream"
+                }
             }
         } catch {
             if error is CancellationError || Task.isCancelled {
@@ -49,6 +55,7 @@ struct AnswerRelay {
             } else {
                 self.status = .failed
                 self.error = "\(error)"
+                self.errorKind = (error as? ProviderError)?.kind.rawValue ?? "failedMidStream"
             }
         }
     }
@@ -62,6 +69,7 @@ struct AnswerRelay {
             text: self.text,
             status: self.status,
             error: self.error,
+            errorKind: self.errorKind,
             promptTokens: self.summary?.promptTokens ?? (isModel ? turn.prompt.estimatedTokens : 0),
             completionTokens: self.summary?.completionTokens ?? self.deltas,
             latencyMilliseconds: MonotonicClock.milliseconds(from: turn.startedAt, to: end),
@@ -92,7 +100,7 @@ extension ChatService {
             promptTokens: outcome.promptTokens, completionTokens: outcome.completionTokens,
             latencyMilliseconds: outcome.latencyMilliseconds,
             timeToFirstTokenMilliseconds: outcome.timeToFirstTokenMilliseconds,
-            error: outcome.error ?? outcome.fallbackReason)
+            error: outcome.error ?? outcome.fallbackDetail)
     }
 
     /// One metrics row per routed chat: the model that answered, or for a fallback answer the

@@ -37,9 +37,9 @@ enum ChatJSON {
         } else {
             object["usage"] = NSNull()
         }
-        if let error = message.error {
-            object[message.fallback ? "fallback_reason" : "error"] = error
-        }
+        // The stored error is the router's or provider's full account, with upstream addresses:
+        // for the log and operators, not for a public transcript.
+        if message.status == .failed { object["error"] = "the model stopped mid-answer" }
         return object
     }
 }

@@ -73,7 +73,9 @@ final class ChatService: Sendable {
                 prompt.messages, task: task, model: input.model, trace: trace)
             source = .model(generation)
         } catch let error as RouterError {
-            source = .fallback(reason: error.description, retryAfterSeconds: Self.retryAfter(error))
+            source = .fallback(
+                reason: Self.publicReason(error, trace: trace), detail: error.description,
+                retryAfterSeconds: Self.retryAfter(error))
         } catch {
             // Most often the client left while the router waited; nothing was generated.
             var ended = answer
@@ -119,15 +121,19 @@ final class ChatService: Sendable {
         let outcome = relay.outcome(turn)
         await self.finish(self.storedAnswer(outcome))
         self.metrics.record(self.metricRecord(outcome))
-        self.logger.info(
-            "chat answered",
-            metadata: [
-                "conversation": .string(turn.conversationID.uuidString.lowercased()),
-                "model": .string(turn.modelUsed ?? "none"),
-                "status": .string(outcome.status.rawValue),
-                "fallback": .bool(outcome.fallbackReason != nil),
-                "latency_ms": .double(outcome.latencyMilliseconds.rounded()),
-            ])
+        var metadata: LogMetadata = [
+            "conversation": .string(turn.conversationID.uuidString.lowercased()),
+            "model": .string(turn.modelUsed ?? "none"),
+            "status": .string(outcome.status.rawValue),
+            "fallback": .bool(outcome.fallbackReason != nil),
+            "latency_ms": .double(outcome.latencyMilliseconds.rounded()),
+        ]
+        if let detail = outcome.error ?? outcome.fallbackDetail {
+            metadata["error"] = .string(detail)
+            self.logger.warning("chat answered without a model's full answer", metadata: metadata)
+        } else {
+            self.logger.info("chat answered", metadata: metadata)
+        }
         return outcome
     }
 
@@ -186,6 +192,23 @@ final class ChatService: Sendable {
                 $0 - ChatPrompt.answerReserve(contextWindow: $0, maxTokens: model.defaultOptions.maxTokens)
             }
         }.min()
+    }
+
+    /// Why no model answered, in words fit for a public client: the kind of the last failure,
+    /// never upstream addresses or their messages.
+    static func publicReason(_ error: RouterError, trace: RoutingTrace) -> String {
+        switch error {
+        case .overloaded(let seconds): "every model is busy; retry in \(seconds) s"
+        case .allFailed:
+            "no model could answer (\(Self.counted(trace.attempts, "attempt")) on "
+                + "\(Self.counted(trace.modelsTried.count, "model")); last failure: "
+                + "\(trace.lastFailureKind ?? "none fitted the prompt or was available"))"
+        case .unknownModel, .unknownTask: "the model catalogue changed during the request"
+        }
+    }
+
+    private static func counted(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
     }
 
     private static func retryAfter(_ error: RouterError) -> Int? {

@@ -8,8 +8,10 @@ import Foundation
 struct ChatTurn: Sendable {
     enum Source: Sendable {
         case model(RoutedGeneration)
-        /// Every candidate failed (or was full) before its first token.
-        case fallback(reason: String, retryAfterSeconds: Int?)
+        /// Every candidate failed (or was full) before its first token. `reason` is for the
+        /// visitor (no upstream addresses); `detail`, the router's full account, is stored and
+        /// logged.
+        case fallback(reason: String, detail: String, retryAfterSeconds: Int?)
     }
 
     let conversationID: UUID
@@ -46,7 +48,7 @@ struct ChatTurn: Sendable {
         headers.set("X-Bloom-Attempts", String(self.attempts))
         headers.set("X-Bloom-Fallbacks", String(self.fallbacks))
         headers.set("X-Bloom-Gateway-Overhead-Ms", String(format: "%.2f", self.gatewayOverheadMilliseconds))
-        if case .fallback(_, let retryAfter?) = self.source { headers.set("Retry-After", String(retryAfter)) }
+        if case .fallback(_, _, let retryAfter?) = self.source { headers.set("Retry-After", String(retryAfter)) }
         return headers
     }
 }
@@ -56,8 +58,10 @@ struct ChatOutcome: Sendable {
     let turn: ChatTurn
     let text: String
     let status: StoredMessageStatus
-    /// Why the answer failed, for `failed`.
+    /// Why the answer failed, for `failed`: the full account, for the store and the log.
     let error: String?
+    /// The kind of failure, which is all a public client is told.
+    let errorKind: String?
     let promptTokens: Int
     let completionTokens: Int
     let latencyMilliseconds: Double
@@ -65,8 +69,13 @@ struct ChatOutcome: Sendable {
     let tokensPerSecond: Double?
     let finishedAt: Date
 
+    /// The router's full account of a fallback answer, with each attempt and endpoint.
+    var fallbackDetail: String? {
+        if case .fallback(_, let detail, _) = self.turn.source { detail } else { nil }
+    }
+
     var fallbackReason: String? {
-        if case .fallback(let reason, _) = self.turn.source { reason } else { nil }
+        if case .fallback(let reason, _, _) = self.turn.source { reason } else { nil }
     }
 
     /// The body of `POST /api/chat/message` and of the stream's `done` event.

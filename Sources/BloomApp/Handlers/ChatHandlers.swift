@@ -21,8 +21,7 @@ struct ChatHandlers: Sendable {
         try Task.checkCancellation()
         guard outcome.status == .complete else {
             var error = HTTPError(
-                .badGateway, code: "model_failed",
-                message: "The model stopped mid-answer: \(outcome.error ?? outcome.status.rawValue).")
+                .badGateway, code: "model_failed", message: Self.failureMessage(outcome))
             error.headers = turn.diagnosticHeaders
             throw error
         }
@@ -51,7 +50,7 @@ struct ChatHandlers: Sendable {
             case .failed:
                 let error: [String: Any] = [
                     "code": "model_failed",
-                    "message": "The model stopped mid-answer: \(outcome.error ?? "unknown error").",
+                    "message": Self.failureMessage(outcome),
                     "conversation_id": turn.conversationID.uuidString.lowercased(),
                     "message_id": turn.answerID.uuidString.lowercased(),
                 ]
@@ -92,6 +91,12 @@ struct ChatHandlers: Sendable {
         let id = try Self.conversationID(context)
         guard try await self.service.store.deleteConversation(id: id) else { throw Self.notFound(id) }
         return HTTPResponse(status: .noContent)
+    }
+
+    /// What a client is told of a failed answer: its kind, not upstream addresses or messages
+    /// (those are in the stored answer and the log).
+    static func failureMessage(_ outcome: ChatOutcome) -> String {
+        "The model stopped mid-answer (\(outcome.errorKind ?? outcome.status.rawValue)); the partial answer is kept."
     }
 
     private static func conversationID(_ context: RequestContext) throws -> UUID {
