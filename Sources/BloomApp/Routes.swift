@@ -9,7 +9,9 @@ extension BloomService {
         info: InfoHandler,
         models: ModelHandlers,
         modelTest: ModelTestHandler,
-        benchmark: ModelBenchmarkHandler
+        benchmark: ModelBenchmarkHandler,
+        chat: ChatHandlers?,
+        metrics: ModelMetricsHandler?
     ) -> Router {
         var router = Router()
 
@@ -25,11 +27,24 @@ extension BloomService {
 
         router.get("/api/models", .sync(models.list))
         router.post("/api/models/benchmark", .async(benchmark.benchmark))
+        if let metrics {
+            // Stored per-request metrics, aggregated by model and task.
+            router.get("/api/models/metrics", .async(metrics.summary))
+        }
         router.get("/api/models/tasks/{task}", .sync(models.task))
         router.get("/api/models/{name}", .sync(models.detail))
         // Runs a real generation on the named model.
         router.post("/api/models/{name}/test", .async(modelTest.test))
         router.post("/api/models/{name}/warmup", .async(modelTest.warmup))
+
+        // MARK: - Chat (public; needs the store)
+
+        if let chat {
+            router.post("/api/chat/message", .async(chat.message))
+            router.post("/api/chat/stream", .async(chat.stream))
+            router.get("/api/chat/history/{id}", .async(chat.history))
+            router.delete("/api/chat/history/{id}", .async(chat.delete))
+        }
 
         return router
     }

@@ -1,4 +1,5 @@
 import BloomCore
+import BloomStore
 import Foundation
 import Glibc
 
@@ -42,6 +43,8 @@ extension CommandLineInterface {
             return await Self.pull(flags: flags)
         case .generate(let command):
             return await Self.generate(command)
+        case .migrate(let status, let flags):
+            return await Self.migrate(status: status, flags: flags)
         }
     }
 
@@ -59,13 +62,21 @@ extension CommandLineInterface {
         guard let configuration = Self.loadConfiguration(flags: flags) else { return 1 }
         let sink = StreamLogSink(fileDescriptor: 2, format: configuration.logFormat)
         let logger = Logger(label: "bloom", level: configuration.logLevel, sink: sink)
+        let store: any Store
         do {
-            let service = try BloomService(configuration: configuration, logger: logger) {
-                try ConfigurationLoader.forCurrentProcess(flags: flags).load()
-            }
+            store = try await BloomService.openStore(configuration: configuration, logger: logger)
+        } catch {
+            logger.critical("bloom could not open its database", metadata: ["error": .string(error.description)])
+            return 1
+        }
+        do {
+            let service = try BloomService(
+                configuration: configuration, logger: logger,
+                reloadConfiguration: { try ConfigurationLoader.forCurrentProcess(flags: flags).load() }, store: store)
             try await service.run()
             return 0
         } catch {
+            await store.close()
             logger.critical("bloom could not start", metadata: ["error": .string("\(error)")])
             return 1
         }

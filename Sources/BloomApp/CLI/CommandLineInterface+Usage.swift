@@ -79,6 +79,21 @@ extension CommandLineInterface {
                 the time and the token counts to standard error.
 
                 """
+        case "migrate":
+            return """
+                Usage: bloom migrate [--status] [--config FILE] [--data-dir DIR]
+
+                Applies the database migrations that are not applied yet, in order, and prints
+                each one applied. The database is DATABASE_URL (sqlite:PATH or postgres://...),
+                else DIR/bloom.db. bloom serve does the same at start-up; several instances
+                starting together apply each migration once.
+
+                --status lists every migration with its version, name and when it was applied,
+                or pending, and changes nothing.
+
+                Exits 1 when the database cannot be opened or a migration fails.
+
+                """
         case "help":
             return "Usage: bloom help [COMMAND]\n\nShows help for bloom or for one command.\n"
         default:

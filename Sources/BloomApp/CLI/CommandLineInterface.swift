@@ -21,6 +21,8 @@ public enum CommandLineInterface {
         case pull(model: String, flags: [String: String])
         /// `generate --model M PROMPT`: the embedded engine directly, without the router.
         case generate(GenerateCommand)
+        /// `migrate`: apply pending database migrations; `migrate --status`: list them.
+        case migrate(status: Bool, flags: [String: String])
         /// `help`, `--help`, or `COMMAND --help`; the topic is a command name.
         case help(topic: String?)
     }
@@ -39,6 +41,7 @@ public enum CommandLineInterface {
         ("chat", "Send one prompt through the model router and stream the answer."),
         ("generate", "Run the embedded engine on one prompt, or benchmark it (--bench)."),
         ("pull", "Download the default model (smollm2) into the data directory."),
+        ("migrate", "Apply pending database migrations, or list them (--status)."),
         ("version", "Print the version, git revision and build date."),
         ("help", "Show help for bloom or for one command."),
     ]
@@ -92,6 +95,10 @@ public enum CommandLineInterface {
             let model = flags.removeValue(forKey: "model")
             let task = flags.removeValue(forKey: "task") ?? "chat"
             return .chat(prompt: prompt, model: model, task: task, flags: flags)
+        case "migrate":
+            if rest.contains("--help") || rest.contains("-h") { return .help(topic: "migrate") }
+            let flags = try Self.flags(rest, allowed: Self.serveFlags, switches: ["status"], command: "migrate")
+            return .migrate(status: flags["status"] != nil, flags: flags.filter { $0.key != "status" })
         case "version":
             if rest.contains("--help") || rest.contains("-h") { return .help(topic: "version") }
             let flags = try Self.flags(rest, allowed: [], switches: ["json"], command: "version")

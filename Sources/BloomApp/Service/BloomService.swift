@@ -1,9 +1,11 @@
 public import BloomCore
 import BloomGateway
 import BloomHTTP
+public import BloomStore
 import Dispatch
 import Foundation
 import Glibc
+import Synchronization
 
 /// The running Bloom: configuration in, HTTP server, health monitor and handlers wired
 /// together, until a signal asks it to stop.
@@ -17,6 +19,14 @@ public final class BloomService: Sendable {
     private let reloadConfiguration: (@Sendable () throws -> Configuration)?
     /// False when the public folder is missing; start-up warns about it.
     private let servesStaticFiles: Bool
+    /// Where conversations, messages and metrics are kept; opened and migrated before the
+    /// service is built (``openStore(configuration:logger:)``), closed by ``stop()``. Nil only
+    /// for services built without one (tests of other parts); the chat API needs it.
+    public let store: (any Store)?
+    /// Batches chat metrics into the store; nil without a store.
+    let metricsRecorder: MetricsRecorder?
+    /// Owned by the mutex: the recorder's periodic flush, from start to stop.
+    private let metricsFlushing = Mutex<Task<Void, Never>?>(nil)
     let server: HTTPServer
 
     /// Builds everything; nothing listens until ``start()``.
@@ -24,11 +34,13 @@ public final class BloomService: Sendable {
         configuration: Configuration,
         logger: Logger,
         build: BuildInfo = .current,
-        reloadConfiguration: (@Sendable () throws -> Configuration)? = nil
+        reloadConfiguration: (@Sendable () throws -> Configuration)? = nil,
+        store: (any Store)? = nil
     ) throws {
         self.configuration = configuration
         self.logger = logger
         self.reloadConfiguration = reloadConfiguration
+        self.store = store
         let gateway = try Gateway(
             configuration: configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
         self.gateway = gateway
@@ -38,6 +50,9 @@ public final class BloomService: Sendable {
             logger: logger.child(label: "health")
         )
         health.add(ModelsHealthCheck(gateway: gateway) { health.setCondition("chat", met: $0) })
+        if let store {
+            health.add(StoreHealthCheck(store: store, kind: Self.storeKind(configuration)))
+        }
         self.health = health
 
         let serverBox = ServerBox()
@@ -49,6 +64,13 @@ public final class BloomService: Sendable {
             port: { serverBox.server?.port ?? configuration.port }
         )
         let handlers = HealthHandlers(monitor: self.health, pingInterval: configuration.ssePingInterval)
+        let recorder = store.map { MetricsRecorder(store: $0, logger: logger.child(label: "metrics")) }
+        self.metricsRecorder = recorder
+        let chat = store.map { store in
+            ChatService(
+                gateway: gateway, store: store, systemPrompt: configuration.systemPrompt,
+                fallbackMessage: configuration.fallbackMessage, metrics: recorder!, logger: logger.child(label: "chat"))
+        }
         let staticFiles = StaticFiles(root: configuration.publicDirectory)
         self.servesStaticFiles = staticFiles != nil
         let application = HTTPApplication(
@@ -57,7 +79,9 @@ public final class BloomService: Sendable {
                 info: info,
                 models: ModelHandlers(gateway: gateway),
                 modelTest: ModelTestHandler(gateway: gateway),
-                benchmark: ModelBenchmarkHandler(gateway: gateway)
+                benchmark: ModelBenchmarkHandler(gateway: gateway),
+                chat: chat.map { ChatHandlers(service: $0, pingInterval: configuration.ssePingInterval) },
+                metrics: store.map { ModelMetricsHandler(store: $0, recorder: recorder!) }
             ),
             middleware: [
                 RequestIDMiddleware(),
@@ -85,6 +109,9 @@ public final class BloomService: Sendable {
             atPath: self.configuration.dataDirectory, withIntermediateDirectories: true)
         await self.health.refresh()
         try self.server.start()
+        if let recorder = self.metricsRecorder {
+            self.metricsFlushing.withLock { $0 = Task { await recorder.run() } }
+        }
         try? "\(getpid())\n".write(toFile: self.pidFile, atomically: true, encoding: .utf8)
         self.health.setCondition("startup", met: true)
         self.logger.info(
@@ -150,6 +177,13 @@ public final class BloomService: Sendable {
         self.health.beginDraining()
         self.logger.info("shutting down", metadata: ["deadline": .string("\(self.configuration.shutdownTimeout)")])
         await self.server.shutdown(timeout: self.configuration.shutdownTimeout)
+        // Chats that ended during the drain have their metrics waiting; the periodic flush is
+        // let finish its last write before the store closes under it.
+        let flushing = self.metricsFlushing.withLock { $0 }
+        flushing?.cancel()
+        await flushing?.value
+        await self.metricsRecorder?.flush()
+        await self.store?.close()
         try? FileManager.default.removeItem(atPath: self.pidFile)
         self.logger.info("stopped")
     }

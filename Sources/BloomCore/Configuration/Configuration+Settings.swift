@@ -94,6 +94,18 @@ extension Configuration {
             help: "Add the embedded SmolLM2 model (data_dir/models) as the last chat model; off leaves it out.",
             parse: SettingParser.flag
         ),
+        ConfigurationSetting(
+            \.systemPrompt, environment: "BLOOM_SYSTEM_PROMPT", json: "system_prompt", flag: nil, group: .models,
+            default: .value(Configuration.defaultSystemPrompt),
+            help: "System prompt sent first in every chat conversation.",
+            parse: SettingParser.text
+        ),
+        ConfigurationSetting(
+            \.fallbackMessage, environment: "BLOOM_FALLBACK_MESSAGE", json: "fallback_message", flag: nil,
+            group: .models, default: .value(Configuration.defaultFallbackMessage),
+            help: "Chat answer, marked fallback, when every model fails before its first token.",
+            parse: SettingParser.text
+        ),
 
         // MARK: - Storage
 

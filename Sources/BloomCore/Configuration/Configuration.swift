@@ -41,6 +41,10 @@ public struct Configuration: Sendable, Equatable {
     public var warmup = false
     /// Whether the catalogue gets the embedded SmolLM2 model as the last chat fallback.
     public var embedded = true
+    /// The system prompt every chat conversation starts with.
+    public var systemPrompt = Configuration.defaultSystemPrompt
+    /// What the chat answers, marked `fallback: true`, when no model can.
+    public var fallbackMessage = Configuration.defaultFallbackMessage
 
     // MARK: - Storage
 
@@ -90,6 +94,11 @@ public struct Configuration: Sendable, Equatable {
     public func source(of environmentName: String) -> ConfigurationSource {
         self.sources[environmentName] ?? .default
     }
+
+    public static let defaultSystemPrompt =
+        "You are the assistant on PixelCraft's website. Answer visitors briefly, kindly and truthfully."
+    public static let defaultFallbackMessage =
+        "Sorry, our assistant cannot answer right now. Please try again in a few minutes, or leave us a message."
 
     /// The active processor count clamped to the range `BLOOM_EVENT_LOOPS` accepts.
     static var processorCount: Int {

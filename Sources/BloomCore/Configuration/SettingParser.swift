@@ -49,6 +49,15 @@ enum SettingParser {
         return path
     }
 
+    /// Free text such as a prompt, trimmed; only emptiness is an error.
+    static func text(_ text: String) throws(InvalidSettingValue) -> String {
+        let trimmed = text.trimmingWhitespace()
+        guard !trimmed.isEmpty else {
+            throw InvalidSettingValue(expected: "some text")
+        }
+        return trimmed
+    }
+
     /// An Ollama model name such as `llama3.2:3b`; Ollama's names never contain whitespace.
     static func modelName(_ text: String) throws(InvalidSettingValue) -> String {
         let name = text.trimmingWhitespace()

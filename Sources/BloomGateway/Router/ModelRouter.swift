@@ -34,11 +34,15 @@ public final class ModelRouter: Sendable {
     }
 
     /// Starts a generation; returns once its first text has arrived.
+    ///
+    /// - Parameter trace: filled in with attempts, models tried and upstream wait, whatever
+    ///   the outcome.
     public func generate(
         _ messages: [ChatMessage],
         options: GenerationOptions = GenerationOptions(),
         task: String = "chat",
-        model: String? = nil
+        model: String? = nil,
+        trace: RoutingTrace? = nil
     ) async throws -> RoutedGeneration {
         let candidates = try self.candidates(task: task, model: model)
         let deadline = MonotonicClock.now() &+ MonotonicClock.nanoseconds(self.policy.deadline)
@@ -47,6 +51,7 @@ public final class ModelRouter: Sendable {
         var queuesFull = 0
         for (index, candidate) in candidates.enumerated() {
             if index > 0 { self.metrics.fellBack(from: candidates[index - 1].name) }
+            trace?.reached(candidate.name)
             let estimate = Self.estimatedTokens(messages)
             if let window = candidate.contextWindow, estimate > window {
                 failures.append(
@@ -72,7 +77,10 @@ public final class ModelRouter: Sendable {
                 }
                 attempts += 1
                 self.metrics.attempt([candidate.name, key], isRetry: retry > 0)
+                let attemptStarted = MonotonicClock.now()
                 do {
+                    // Counted when the attempt returns or throws, before any backoff.
+                    defer { trace?.attempted(upstreamNanoseconds: MonotonicClock.now() &- attemptStarted) }
                     let events = try await self.attempt(candidate, endpoint, messages, options, deadline: deadline)
                     return RoutedGeneration(
                         model: candidate.name,
@@ -84,6 +92,7 @@ public final class ModelRouter: Sendable {
                 } catch let error as ProviderError {
                     self.slots.release(key)
                     self.metrics.failed([candidate.name, key], kind: error.kind.rawValue)
+                    trace?.failed(kind: error.kind.rawValue)
                     failures.append("\(candidate.name) at \(endpoint): \(error)")
                     if !error.isRetryable { break }
                 } catch {
