@@ -22,8 +22,10 @@ struct ModelRouterTests {
             CatalogueModel(name: "second", provider: .ollama, endpoints: [second.url]),
         ])
         var policy = RouterPolicy()
-        policy.firstTokenTimeout = .milliseconds(400)
-        policy.stallTimeout = .milliseconds(400)
+        // Budgets of a second: short enough for the timeout tests to stay quick, long enough that
+        // a loaded test machine does not time out a healthy fake's first token.
+        policy.firstTokenTimeout = .seconds(1)
+        policy.stallTimeout = .seconds(1)
         policy.deadline = .seconds(5)
         policy.retryBackoff = .milliseconds(10)
         configure(&policy)
@@ -108,7 +110,7 @@ struct ModelRouterTests {
         let start = ContinuousClock.now
         let generation = try await router.generate(Self.messages)
         #expect(generation.model == "second")
-        #expect(ContinuousClock.now - start < .seconds(2))
+        #expect(ContinuousClock.now - start < .seconds(3))
         #expect(await a.probe.waitUntil(timeout: .seconds(2)) { a.probe.has("chat.cancelled") })
     }
 
@@ -129,7 +131,7 @@ struct ModelRouterTests {
             #expect(attempts.first?.contains("first") == true)
             #expect(attempts.last?.contains("no first token") == true)
         }
-        #expect(ContinuousClock.now - start < .seconds(3))
+        #expect(ContinuousClock.now - start < .seconds(5))
     }
 
     @Test("a failure after the first token ends the stream with an error and is not retried")
@@ -152,7 +154,7 @@ struct ModelRouterTests {
         let (text, error) = await self.drain(generation)
         #expect(text == "a")
         #expect((error as? ProviderError)?.message.contains("stalled") == true)
-        #expect(ContinuousClock.now - start < .seconds(2))
+        #expect(ContinuousClock.now - start < .seconds(3))
         #expect(await a.probe.waitUntil(timeout: .seconds(2)) { a.probe.has("chat.cancelled") })
     }
 

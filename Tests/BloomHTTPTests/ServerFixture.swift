@@ -15,7 +15,8 @@ enum ServerFixture {
         router.get(
             "/slow",
             .async { _, _ in
-                try await Task.sleep(for: .milliseconds(300))
+                // Long enough to still be running when a test under load starts a shutdown after it.
+                try await Task.sleep(for: .milliseconds(800))
                 return .text("slow")
             })
         router.get(
