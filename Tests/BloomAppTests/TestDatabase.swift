@@ -22,6 +22,9 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
     /// A `DATABASE_URL` naming a fresh, empty database: a file in `directory` for SQLite, a
     /// schema of its own in the test database for Postgres, so tests run in parallel and never
     /// see each other's rows (scripts/postgres recreates the database on every run).
+    ///
+    /// Two connections per store, not the default four: the chat and store suites run side by
+    /// side, and the test server allows 200 connections in all.
     func freshURL(in directory: String) throws -> String {
         switch self {
         case .sqlite:
@@ -29,7 +32,7 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case .postgres:
             let url = try #require(Self.postgresURL, "BLOOM_TEST_POSTGRES_URL is not set")
             let schema = "chat_" + UUID().uuidString.lowercased().replacing("-", with: "")
-            return url + (url.contains("?") ? "&" : "?") + "schema=\(schema)"
+            return url + (url.contains("?") ? "&" : "?") + "pool=2&schema=\(schema)"
         }
     }
 }
