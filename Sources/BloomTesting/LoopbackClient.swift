@@ -14,21 +14,26 @@ public final class LoopbackClient {
 
     /// Connects to `127.0.0.1:port`; throws when the connection is refused.
     public init(port: Int, host: String = "127.0.0.1") throws {
-        self.fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        // The socket is stored only once connected: a class whose initialiser throws after
+        // setting every property runs its deinit, which would close the descriptor a second
+        // time, by then perhaps another test's socket.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw ClientError.connectFailed(String(cString: strerror(errno))) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         inet_pton(AF_INET, host, &address.sin_addr)
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(self.fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
         guard result == 0 else {
             let code = errno
-            Glibc.close(self.fd)
+            Glibc.close(fd)
             throw ClientError.connectFailed(String(cString: strerror(code)))
         }
+        self.fd = fd
     }
 
     deinit { Glibc.close(self.fd) }

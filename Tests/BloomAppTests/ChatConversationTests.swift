@@ -15,12 +15,14 @@ struct ChatConversationTests {
         return start + String(repeating: "x", count: 59 - start.utf8.count)
     }
 
-    @Test("four turns: each prompt carries the earlier turns in order, system first; the oldest goes when full")
-    func memoryAndTrimming() async throws {
+    @Test(
+        "four turns: each prompt carries the earlier turns in order, system first; the oldest goes when full",
+        arguments: TestDatabase.available)
+    func memoryAndTrimming(database: TestDatabase) async throws {
         // Budget: window 110 less the 10-token answer reserve = 100 prompt tokens. System prompt
         // "Be brief." is 7, a question 24, an answer "Reply n" 7. Turn 3 needs 93 and fits whole;
         // turn 4 would need 124, and without the first question it needs exactly 100.
-        let harness = try await ChatHarness(contextWindow: 110, maxTokens: 10)
+        let harness = try await ChatHarness(database, contextWindow: 110, maxTokens: 10)
         var conversation: String?
         for turn in 1...4 {
             harness.fake.setBehavior(.answer(["Reply ", "\(turn)"]))
@@ -76,9 +78,11 @@ struct ChatConversationTests {
         #expect(roomy.droppedMessages == 0)
     }
 
-    @Test("the message answer carries ids, model, usage, timings and true diagnostic headers")
-    func messageFields() async throws {
-        let harness = try await ChatHarness(.answer(["Hello", " there"]))
+    @Test(
+        "the message answer carries ids, model, usage, timings and true diagnostic headers",
+        arguments: TestDatabase.available)
+    func messageFields(database: TestDatabase) async throws {
+        let harness = try await ChatHarness(database, .answer(["Hello", " there"]))
         let response = try await harness.chat("Hi!")
         #expect(response.status == 200)
         let json = response.json

@@ -5,8 +5,9 @@ import Foundation
 
 @testable import BloomApp
 
-/// A Bloom running in this process on a loopback port, with a real SQLite store in a temp
-/// folder and an Ollama-shaped fake model, `small`, first (and by default only) in `chat`.
+/// A Bloom running in this process on a loopback port, with a real store (a SQLite file in a
+/// temp folder, or a schema of its own on the test Postgres server) and an Ollama-shaped fake
+/// model, `small`, first (and by default only) in `chat`.
 final class ChatHarness: Sendable {
     static let fallbackText = "Our assistant is away; please try again soon."
 
@@ -15,20 +16,24 @@ final class ChatHarness: Sendable {
     let backup: FakeModelServer?
     let service: BloomService
     let store: any Store
+    /// The store's `DATABASE_URL`, to open it again after ``stop(keepingFiles:)``.
+    let databaseURL: String
     let directory: String
 
     /// - Parameters:
     ///   - contextWindow: `small`'s context window in the catalogue; nil leaves it unknown.
     ///   - maxTokens: `small`'s default `max_tokens`, which is the answer's reserve in the window.
     init(
-        _ behavior: FakeModelServer.Behavior = .answer(["Hello", " there"]), contextWindow: Int? = nil,
+        _ database: TestDatabase, _ behavior: FakeModelServer.Behavior = .answer(["Hello", " there"]),
+        contextWindow: Int? = nil,
         maxTokens: Int? = nil, systemPrompt: String = "Be brief.", backup: FakeModelServer.Behavior? = nil
     ) async throws {
         self.directory = NSTemporaryDirectory() + "bloom-chat-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
         self.fake = try FakeModelServer(behavior)
         self.backup = try backup.map { try FakeModelServer($0) }
-        self.store = try await Self.openStore(self.directory)
+        self.databaseURL = try database.freshURL(in: self.directory)
+        self.store = try await Self.openStore(self.databaseURL)
 
         var model: [String: Any] = ["name": "small", "provider": "ollama", "endpoint": self.fake.url, "model": "fake"]
         if let contextWindow { model["context_window"] = contextWindow }
@@ -54,9 +59,9 @@ final class ChatHarness: Sendable {
         try await self.service.start()
     }
 
-    /// A migrated SQLite store in `directory`.
-    static func openStore(_ directory: String) async throws -> any Store {
-        let store = try await SQLiteStore.open(path: directory + "/bloom.db")
+    /// The migrated store at `databaseURL`.
+    static func openStore(_ databaseURL: String) async throws -> any Store {
+        let store = try await DatabaseLocation.open(url: databaseURL)
         try await store.migrate()
         return store
     }

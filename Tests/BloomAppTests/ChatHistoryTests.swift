@@ -34,9 +34,10 @@ struct ChatHistoryTests {
     ]
 
     @Test(
-        "an invalid chat request is refused with a JSON error naming the field, on both endpoints", arguments: invalid)
-    func validation(_ invalid: Invalid) async throws {
-        let harness = try await ChatHarness()
+        "an invalid chat request is refused with a JSON error naming the field, on both endpoints",
+        arguments: TestDatabase.available, invalid)
+    func validation(database: TestDatabase, _ invalid: Invalid) async throws {
+        let harness = try await ChatHarness(database)
         for path in ["/api/chat/message", "/api/chat/stream"] {
             let response = try await harness.post(path, invalid.body)
             #expect(response.status == invalid.status, "\(path)")
@@ -49,9 +50,11 @@ struct ChatHistoryTests {
         await harness.stop()
     }
 
-    @Test("history pages through both sides of a conversation; limit and offset are checked")
-    func paging() async throws {
-        let harness = try await ChatHarness(.answer(["Sure"]))
+    @Test(
+        "history pages through both sides of a conversation; limit and offset are checked",
+        arguments: TestDatabase.available)
+    func paging(database: TestDatabase) async throws {
+        let harness = try await ChatHarness(database, .answer(["Sure"]))
         var conversation: String?
         for turn in 1...3 {
             let response = try await harness.chat("Message \(turn)", conversation: conversation)
@@ -81,9 +84,11 @@ struct ChatHistoryTests {
         await harness.stop()
     }
 
-    @Test("delete answers 204, then reads, deletes and new messages in it answer 404")
-    func deletion() async throws {
-        let harness = try await ChatHarness(.answer(["Bye"]))
+    @Test(
+        "delete answers 204, then reads, deletes and new messages in it answer 404",
+        arguments: TestDatabase.available)
+    func deletion(database: TestDatabase) async throws {
+        let harness = try await ChatHarness(database, .answer(["Bye"]))
         let response = try await harness.chat("Forget me")
         let id = try #require(response.json["conversation_id"] as? String)
         #expect(try await harness.get("/api/chat/history/\(id)").status == 200)

@@ -9,9 +9,11 @@ import Testing
 /// `GET /api/models/metrics`.
 @Suite("Chat metrics")
 struct ChatMetricsTests {
-    @Test("each chat writes one metrics row; the endpoint sums them by model and task")
-    func summary() async throws {
-        let harness = try await ChatHarness(.answer(["Fine"]))
+    @Test(
+        "each chat writes one metrics row; the endpoint sums them by model and task",
+        arguments: TestDatabase.available)
+    func summary(database: TestDatabase) async throws {
+        let harness = try await ChatHarness(database, .answer(["Fine"]))
         #expect(try await harness.chat("One").status == 200)
         #expect(try await harness.chat("Two").status == 200)
         harness.fake.setBehavior(.status(500, "down"))
@@ -35,15 +37,17 @@ struct ChatMetricsTests {
         await harness.stop()
     }
 
-    @Test("stopping the service flushes rows still waiting for their batch")
-    func flushOnStop() async throws {
-        let harness = try await ChatHarness(.answer(["Fine"]))
+    @Test(
+        "stopping the service flushes rows still waiting for their batch",
+        arguments: TestDatabase.available)
+    func flushOnStop(database: TestDatabase) async throws {
+        let harness = try await ChatHarness(database, .answer(["Fine"]))
         #expect(try await harness.chat("One").status == 200)
         #expect(harness.service.metricsRecorder?.pending == 1)
         await harness.stop(keepingFiles: true)
 
         // The service closed its store; the rows must be in the file.
-        let reopened = try await ChatHarness.openStore(harness.directory)
+        let reopened = try await ChatHarness.openStore(harness.databaseURL)
         let now = Date()
         let rows = try await reopened.metricsSummary(from: now.addingTimeInterval(-60), to: now.addingTimeInterval(60))
         #expect(rows.map(\.requests) == [1])
@@ -52,11 +56,13 @@ struct ChatMetricsTests {
         try? FileManager.default.removeItem(atPath: harness.directory)
     }
 
-    @Test("a full batch is written without waiting for the interval")
-    func batchSize() async throws {
+    @Test(
+        "a full batch is written without waiting for the interval",
+        arguments: TestDatabase.available)
+    func batchSize(database: TestDatabase) async throws {
         let directory = NSTemporaryDirectory() + "bloom-metrics-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let store = try await ChatHarness.openStore(directory)
+        let store = try await ChatHarness.openStore(try database.freshURL(in: directory))
         let recorder = MetricsRecorder(
             store: store, batchSize: 3, interval: .seconds(3600), logger: MemoryLogSink().logger())
         let record = ModelMetricRecord(at: Date(), model: "m", task: "chat", success: true, latencyMilliseconds: 5)

@@ -16,9 +16,11 @@ struct ChatStreamTests {
         return try await harness.store.messages(conversation: id, limit: 100, offset: 0)
     }
 
-    @Test("a stream sends one delta per piece of text, then done with the message endpoint's fields")
-    func deltasThenDone() async throws {
-        let harness = try await ChatHarness(.answer(["Hel", "lo", " there"]))
+    @Test(
+        "a stream sends one delta per piece of text, then done with the message endpoint's fields",
+        arguments: TestDatabase.available)
+    func deltasThenDone(database: TestDatabase) async throws {
+        let harness = try await ChatHarness(database, .answer(["Hel", "lo", " there"]))
         let response = try await self.stream(harness, #"{"message": "Hi"}"#)
         #expect(response.status == 200)
         #expect(response.headers["content-type"]?.hasPrefix("text/event-stream") == true)
@@ -46,9 +48,11 @@ struct ChatStreamTests {
         await harness.stop()
     }
 
-    @Test("a client that leaves after the first delta: the answer is stored cancelled, and upstream is closed")
-    func cancellationMidStream() async throws {
-        let harness = try await ChatHarness(.answer(["First"]))
+    @Test(
+        "a client that leaves after the first delta: the answer is stored cancelled, and upstream is closed",
+        arguments: TestDatabase.available)
+    func cancellationMidStream(database: TestDatabase) async throws {
+        let harness = try await ChatHarness(database, .answer(["First"]))
         let opened = try await harness.chat("Hello")
         let conversation = try #require(opened.json["conversation_id"] as? String)
         let pieces = ["one"] + Array(repeating: " more", count: 40)
@@ -83,9 +87,11 @@ struct ChatStreamTests {
         await harness.stop()
     }
 
-    @Test("every model failing before its first token: the fallback text, marked, and the visitor message kept")
-    func fallbackBeforeFirstToken() async throws {
-        let harness = try await ChatHarness(.status(500, "model exploded"))
+    @Test(
+        "every model failing before its first token: the fallback text, marked, and the visitor message kept",
+        arguments: TestDatabase.available)
+    func fallbackBeforeFirstToken(database: TestDatabase) async throws {
+        let harness = try await ChatHarness(database, .status(500, "model exploded"))
         let response = try await harness.chat("Are you there?")
         #expect(response.status == 200)
         #expect(response.json["response"] as? String == ChatHarness.fallbackText)
@@ -117,9 +123,11 @@ struct ChatStreamTests {
         await harness.stop()
     }
 
-    @Test("when the first model fails, the next one answers: a model answer, and the headers name it")
-    func nextModelAnswers() async throws {
-        let harness = try await ChatHarness(.status(503, "busy"), backup: .answer(["Backup", " here"]))
+    @Test(
+        "when the first model fails, the next one answers: a model answer, and the headers name it",
+        arguments: TestDatabase.available)
+    func nextModelAnswers(database: TestDatabase) async throws {
+        let harness = try await ChatHarness(database, .status(503, "busy"), backup: .answer(["Backup", " here"]))
         let response = try await harness.chat("Anyone?")
         #expect(response.status == 200)
         #expect(response.json["response"] as? String == "Backup here")
@@ -138,9 +146,11 @@ struct ChatStreamTests {
         await harness.stop()
     }
 
-    @Test("a failure after the first token ends the stream with an error event; the partial answer is failed")
-    func failureAfterFirstToken() async throws {
-        let harness = try await ChatHarness(.errorLine(after: ["Par", "tial"], "out of memory"))
+    @Test(
+        "a failure after the first token ends the stream with an error event; the partial answer is failed",
+        arguments: TestDatabase.available)
+    func failureAfterFirstToken(database: TestDatabase) async throws {
+        let harness = try await ChatHarness(database, .errorLine(after: ["Par", "tial"], "out of memory"))
         let response = try await self.stream(harness, #"{"message": "Hi"}"#)
         #expect(response.status == 200)
         let events = serverSentEvents(response.text)

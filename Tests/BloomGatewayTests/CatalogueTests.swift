@@ -47,7 +47,8 @@ struct CatalogueTests {
               "endpoints": ["http://127.0.0.1:8080/v1/", "http://127.0.0.1:8081/v1"],
               "model": "qwen2-0.5b", "context_window": 4096, "options": {"temperature": 0.2, "max_tokens": 256},
               "api_key_env": "FAST_KEY"},
-             {"name": "smart", "provider": "ollama", "endpoint": "http://gpu:11434", "capabilities": ["chat", "json"]}]
+             {"name": "smart", "provider": "ollama", "endpoint": "http://gpu:11434", "capabilities": ["chat", "json"],
+              "concurrency": 32}]
             """
         let tasks = #"{"chat": ["smart", "fast"], "lead_qualification": ["fast"]}"#
         let catalogue = try Catalogue(
@@ -62,6 +63,8 @@ struct CatalogueTests {
         #expect(fast.defaultOptions.maxTokens == 256)
         #expect(fast.apiKey == "sk-123")
         #expect(catalogue.model(named: "smart")?.capabilities == ["chat", "json"])
+        #expect(catalogue.model(named: "smart")?.concurrency == 32)
+        #expect(fast.concurrency == nil)
         #expect(catalogue.candidates(forTask: "chat")?.map(\.name) == ["smart", "fast"])
         #expect(catalogue.candidates(forTask: "lead_qualification")?.map(\.name) == ["fast"])
         #expect(catalogue.candidates(forTask: "recommendation") == nil)
@@ -95,6 +98,10 @@ struct CatalogueTests {
                 "unknown model \"b\""
             ),
             (#"{"name": "a"}"#, nil, "must be a list"),
+            (
+                #"[{"name": "a", "provider": "ollama", "endpoint": "http://x:1", "concurrency": 0}]"#, nil,
+                "expected a whole number from 1 to 4096"
+            ),
         ]
     )
     func refusals(models: String, tasks: String?, message: String) {

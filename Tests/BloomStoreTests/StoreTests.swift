@@ -239,3 +239,20 @@ struct StoreTests {
         #expect(error?.kind == .unavailable)
     }
 }
+
+/// What only the SQLite store offers.
+@Suite("SQLite store")
+struct SQLiteStoreTests {
+    @Test("a written database passes SQLite's integrity check")
+    func integrityCheck() async throws {
+        let folder = NSTemporaryDirectory() + "bloom-integrity-\(UUID().uuidString)"
+        let store = try await SQLiteStore.open(path: folder + "/bloom.db")
+        try await store.migrate()
+        let conversation = Conversation()
+        try await store.createConversation(conversation)
+        try await store.addMessage(StoredMessage(conversationID: conversation.id, role: .user, content: "Hi"))
+        #expect(try await store.integrityCheck() == ["ok"])
+        await store.close()
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+}

@@ -64,8 +64,11 @@ extension Catalogue {
 
     private static let modelKeys: Set<String> = [
         "name", "provider", "endpoints", "endpoint", "model", "context_window", "capabilities", "options",
-        "api_key_env", "path",
+        "api_key_env", "path", "concurrency",
     ]
+
+    /// Generations one deployment may run at once when bloom.json sets `concurrency`.
+    static let concurrencyRange = 1...4096
 
     private static func model(
         from object: [String: Any], index: Int, dataDirectory: String, environment: [String: String]
@@ -96,6 +99,14 @@ extension Catalogue {
             }
             apiKey = value
         }
+        var concurrency: Int?
+        if let raw = object["concurrency"] {
+            guard let value = raw as? Int, !(raw is Bool), Self.concurrencyRange.contains(value) else {
+                let most = Self.concurrencyRange.upperBound
+                throw CatalogueError("\(label) has \"concurrency\": \(raw); expected a whole number from 1 to \(most)")
+            }
+            concurrency = value
+        }
         return CatalogueModel(
             name: name,
             provider: provider,
@@ -104,7 +115,8 @@ extension Catalogue {
             contextWindow: object["context_window"] as? Int,
             capabilities: object["capabilities"] as? [String] ?? ["chat"],
             defaultOptions: try Self.options(object["options"], label: label),
-            apiKey: apiKey
+            apiKey: apiKey,
+            concurrency: concurrency
         )
     }
 

@@ -67,5 +67,13 @@ public final class SQLiteStore: Store {
     }
 
     public func ping() async throws(StoreError) { try await self.base.ping() }
+
+    /// SQLite's own check of the whole file (`PRAGMA integrity_check`): `["ok"]` when sound,
+    /// else one line per problem. Reads every page, so it takes a while on a large file.
+    public func integrityCheck() async throws(StoreError) -> [String] {
+        try await self.base.workers.run { connection throws(StoreError) in
+            try connection.query("PRAGMA integrity_check").map { row throws(StoreError) in try row.string(0) }
+        }
+    }
     public func close() async { await self.base.close() }
 }
