@@ -10,6 +10,7 @@ package final class ModelWeights: Sendable {
         throws(GGUFError)
     {
         let embedding = try WeightMatrix(tensor: try file.requireTensor(TensorName.tokenEmbedding))
+        file.file.releaseResidentPages()
         try Self.expect(
             embedding, TensorName.tokenEmbedding, rows: hyperparameters.vocabularySize,
             columns: hyperparameters.embeddingLength)
@@ -18,6 +19,9 @@ package final class ModelWeights: Sendable {
         var layers: [LayerWeights] = []
         for index in 0..<hyperparameters.layerCount {
             layers.append(try LayerWeights(file: file, layer: index, hyperparameters, architecture))
+            // Drop the mapped pages just copied, so that the file and its copy are never both
+            // resident: peak memory during a load stays near the final size.
+            file.file.releaseResidentPages()
         }
         self.layers = layers
         self.outputNorm = try Self.vector(file, TensorName.outputNorm, count: hyperparameters.embeddingLength)
