@@ -61,8 +61,8 @@ extension BloomService {
         // `/api/chat/stream` or `/api/chat/history/{id}`, nor they it.
         if let ollama {
             router.get("/api/version", .sync(ollama.version))
-            router.get("/api/tags", .sync(ollama.tags))
-            router.get("/api/ps", .sync(ollama.running))
+            router.get("/api/tags", .async(ollama.tags))
+            router.get("/api/ps", .async(ollama.running))
             router.post("/api/show", .sync(ollama.show))
             router.post("/api/chat", .async(ollama.chat))
             router.post("/api/generate", .async(ollama.generate))

@@ -74,6 +74,26 @@ struct CompatOpenAITests {
         await harness.stop()
     }
 
+    @Test("a client conversation too long for the window loses its oldest middle messages, never system or last")
+    func trimsClientConversation() async throws {
+        // A 60-token window less a 10-token answer reserve: 50 tokens of prompt, estimated as
+        // UTF-8 bytes / 3 + 4 per message. System and last cost 5 each, each 60-byte turn 24.
+        let harness = try await ChatHarness(.answer(["Ok"]), contextWindow: 60, maxTokens: 10)
+        var messages: [[String: String]] = [["role": "system", "content": "S"]]
+        for index in 1...4 {
+            let role = index % 2 == 1 ? "user" : "assistant"
+            messages.append(["role": role, "content": String(repeating: String(index), count: 60)])
+        }
+        messages.append(["role": "user", "content": "Now"])
+        let data = try JSONSerialization.data(withJSONObject: ["messages": messages])
+        let body = String(decoding: data, as: UTF8.self)
+        #expect(try await harness.post("/v1/chat/completions", body).status == 200)
+        let received = try #require(harness.promptsReceived.first)
+        #expect(received.map(\.role) == ["system", "assistant", "user"])
+        #expect(received.map(\.content) == ["S", String(repeating: "4", count: 60), "Now"])
+        await harness.stop()
+    }
+
     @Test("each request is stored as a conversation of its own, marked as the OpenAI API's")
     func storesTheTurn() async throws {
         let harness = try await ChatHarness(.answer(["Yes"]))

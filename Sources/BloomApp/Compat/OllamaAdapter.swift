@@ -20,8 +20,9 @@ struct OllamaAdapter: Sendable {
         self.answering(context) { try .json(object: ["version": BuildInfo.version]) }
     }
 
-    /// `GET /api/tags`: the catalogue.
-    func tags(_ request: HTTPRequest, _ context: RequestContext) -> HTTPResponse {
+    /// `GET /api/tags`: the catalogue. Async because sizes come from the files of embedded
+    /// models, which is file I/O the event loop must not do.
+    func tags(_ request: HTTPRequest, _ context: RequestContext) async -> HTTPResponse {
         self.answering(context) {
             let models = self.service.gateway.current.catalogue.models
             return try .json(object: [
@@ -32,8 +33,8 @@ struct OllamaAdapter: Sendable {
 
     /// `GET /api/ps`: the models whose latest probe found them ready. Bloom cannot tell how
     /// long another server keeps a model loaded, so `expires_at` is left out and `size_vram`
-    /// is 0.
-    func running(_ request: HTTPRequest, _ context: RequestContext) -> HTTPResponse {
+    /// is 0. Async for the same reason as ``tags(_:_:)``.
+    func running(_ request: HTTPRequest, _ context: RequestContext) async -> HTTPResponse {
         self.answering(context) {
             let parts = self.service.gateway.current
             let ready = parts.catalogue.models.filter { parts.models.status(of: $0.name).state == .ready }

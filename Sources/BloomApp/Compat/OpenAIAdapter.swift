@@ -85,8 +85,10 @@ struct OpenAIAdapter: Sendable {
             finalEvent: ServerSentEvent(data: (try? CompatJSON.text(shutdown)) ?? "{}"),
             headers: turn.diagnosticHeaders
         ) { events in
-            try await events.send(stream.event(delta: ["role": "assistant", "content": ""]))
+            // A client gone before the first chunk still has its turn ended (as cancelled).
+            let opened = (try? await events.send(stream.event(delta: ["role": "assistant", "content": ""]))) != nil
             let outcome = await service.complete(turn) { piece in
+                guard opened else { throw CancellationError() }
                 try await events.send(stream.event(delta: ["content": piece]))
             }
             switch outcome.status {
