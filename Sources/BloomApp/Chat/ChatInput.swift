@@ -3,7 +3,7 @@ import BloomHTTP
 import Foundation
 
 /// A visitor's chat request, read and checked: the body of `POST /api/chat/message` and
-/// `POST /api/chat/stream`, which every API adapter will also produce.
+/// `POST /api/chat/stream`, or what an API adapter makes of its own body.
 struct ChatInput: Sendable, Equatable {
     static let maximumMessageCharacters = 10_000
 

@@ -5,7 +5,7 @@ import BloomStore
 import Foundation
 
 /// The native chat path: what `POST /api/chat/message` and `/api/chat/stream` run, and what the
-/// OpenAI- and Ollama-compatible adapters will run too.
+/// OpenAI- and Ollama-compatible adapters (`Compat/`) run too.
 ///
 /// A turn goes: check the request against the store and catalogue, store the visitor's message
 /// and a pending answer, build the prompt from the conversation, route it (``begin(_:)``), then
