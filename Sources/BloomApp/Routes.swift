@@ -11,7 +11,9 @@ extension BloomService {
         modelTest: ModelTestHandler,
         benchmark: ModelBenchmarkHandler,
         chat: ChatHandlers?,
-        metrics: ModelMetricsHandler?
+        metrics: ModelMetricsHandler?,
+        openAI: OpenAIAdapter?,
+        ollama: OllamaAdapter?
     ) -> Router {
         var router = Router()
 
@@ -44,6 +46,26 @@ extension BloomService {
             router.post("/api/chat/stream", .async(chat.stream))
             router.get("/api/chat/history/{id}", .async(chat.history))
             router.delete("/api/chat/history/{id}", .async(chat.delete))
+        }
+
+        // MARK: - OpenAI-compatible API (adapter onto the chat path; bearer keys when configured)
+
+        if let openAI {
+            router.get("/v1/models", .sync(openAI.models))
+            router.post("/v1/chat/completions", .async(openAI.chatCompletions))
+        }
+
+        // MARK: - Ollama-compatible API (adapter onto the chat path)
+
+        // `POST /api/chat` is a literal path of its own: it never matches `/api/chat/message`,
+        // `/api/chat/stream` or `/api/chat/history/{id}`, nor they it.
+        if let ollama {
+            router.get("/api/version", .sync(ollama.version))
+            router.get("/api/tags", .async(ollama.tags))
+            router.get("/api/ps", .async(ollama.running))
+            router.post("/api/show", .sync(ollama.show))
+            router.post("/api/chat", .async(ollama.chat))
+            router.post("/api/generate", .async(ollama.generate))
         }
 
         return router

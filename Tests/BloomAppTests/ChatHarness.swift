@@ -26,7 +26,8 @@ final class ChatHarness: Sendable {
     init(
         _ database: TestDatabase, _ behavior: FakeModelServer.Behavior = .answer(["Hello", " there"]),
         contextWindow: Int? = nil,
-        maxTokens: Int? = nil, systemPrompt: String = "Be brief.", backup: FakeModelServer.Behavior? = nil
+        maxTokens: Int? = nil, systemPrompt: String = "Be brief.", backup: FakeModelServer.Behavior? = nil,
+        apiKeys: [String] = []
     ) async throws {
         self.directory = NSTemporaryDirectory() + "bloom-chat-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
@@ -46,6 +47,7 @@ final class ChatHarness: Sendable {
         configuration.publicDirectory = self.directory + "/public"
         configuration.systemPrompt = systemPrompt
         configuration.fallbackMessage = Self.fallbackText
+        configuration.apiKeys = apiKeys
         var models = [model]
         if let backup = self.backup {
             models.append(["name": "backup", "provider": "ollama", "endpoint": backup.url, "model": "fake"])
@@ -68,15 +70,15 @@ final class ChatHarness: Sendable {
 
     var port: Int { self.service.port }
 
-    func post(_ path: String, _ body: String) async throws -> LoopbackResponse {
+    func post(_ path: String, _ body: String, headers: [(String, String)] = []) async throws -> LoopbackResponse {
         let client = try LoopbackClient(port: self.port)
-        try client.request("POST", path, headers: [("Content-Type", "application/json")], body: body)
+        try client.request("POST", path, headers: [("Content-Type", "application/json")] + headers, body: body)
         return try await client.readResponse(timeout: .seconds(10))
     }
 
-    func get(_ path: String) async throws -> LoopbackResponse {
+    func get(_ path: String, headers: [(String, String)] = []) async throws -> LoopbackResponse {
         let client = try LoopbackClient(port: self.port)
-        try client.request("GET", path)
+        try client.request("GET", path, headers: headers)
         return try await client.readResponse()
     }
 

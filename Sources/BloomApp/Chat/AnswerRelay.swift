@@ -76,7 +76,11 @@ struct AnswerRelay {
             timeToFirstTokenMilliseconds: isModel
                 ? MonotonicClock.milliseconds(from: turn.startedAt, to: self.firstTextAt ?? turn.routedAt) : nil,
             tokensPerSecond: self.summary?.tokensPerSecond ?? self.measuredRate,
-            finishedAt: Date()
+            finishedAt: Date(),
+            summary: self.summary,
+            streamingMilliseconds: self.firstTextAt.flatMap { first in
+                self.lastTextAt.map { MonotonicClock.milliseconds(from: first, to: $0) }
+            }
         )
     }
 

@@ -1,8 +1,9 @@
+import BloomGateway
 import BloomHTTP
 import Foundation
 
 /// A visitor's chat request, read and checked: the body of `POST /api/chat/message` and
-/// `POST /api/chat/stream`, which every API adapter will also produce.
+/// `POST /api/chat/stream`, or what an API adapter makes of its own body.
 struct ChatInput: Sendable, Equatable {
     static let maximumMessageCharacters = 10_000
 
@@ -13,6 +14,15 @@ struct ChatInput: Sendable, Equatable {
     /// A catalogue model that must answer, skipping the task's list.
     var model: String?
     var metadata: [String: String]
+    /// The whole conversation as an API client sent it (OpenAI, Ollama), system messages
+    /// included; nil for the native API, whose prompt is the stored conversation plus
+    /// ``message``. When set, ``message`` is what is stored as the visitor's turn.
+    var clientConversation: [ChatMessage]?
+    /// Sampling options the client set; the model's defaults fill in the rest.
+    var options = GenerationOptions()
+    /// Whether the configured fallback text answers when every model fails. The compatible
+    /// APIs say false: their clients expect an error status, not a reply no model wrote.
+    var answersWithFallback = true
 
     /// The JSON body as sent; every field but `message` may be left out.
     private struct Body: Decodable {
@@ -74,6 +84,34 @@ struct ChatInput: Sendable, Equatable {
         self.task = task
         self.model = model
         self.metadata = metadata
+    }
+
+    /// A stateless API request: the client's whole conversation, in a new stored conversation
+    /// marked with `metadata` (`{"api": "openai"}`). Its last user message is stored as the
+    /// visitor's turn.
+    ///
+    /// Throws 400 `invalid_messages` for an empty list or one without a user message. The
+    /// 10,000-character limit of a visitor message does not apply: API clients send documents,
+    /// and the body size limit bounds them.
+    init(conversation: [ChatMessage], model: String?, options: GenerationOptions, metadata: [String: String])
+        throws(HTTPError)
+    {
+        guard let last = conversation.last(where: { $0.role == .user }) else {
+            throw Self.invalid(
+                "messages",
+                conversation.isEmpty
+                    ? "The field \"messages\" is empty; send at least one user message."
+                    : "The field \"messages\" has no message with role \"user\".")
+        }
+        if let model, model.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw Self.invalid("model", "The field \"model\" is empty; name a model from the model list.")
+        }
+        self.message = last.content
+        self.model = model
+        self.metadata = metadata
+        self.clientConversation = conversation
+        self.options = options
+        self.answersWithFallback = false
     }
 
     private static func invalid(_ field: String, _ message: String) -> HTTPError {

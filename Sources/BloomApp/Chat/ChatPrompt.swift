@@ -31,9 +31,22 @@ struct ChatPrompt: Sendable, Equatable {
     ///   - budget: tokens the prompt may use (context window minus the answer's reserve); nil
     ///     when the model's window is unknown, which keeps every turn.
     init(system: String, history: [StoredMessage], message: String, budget: Int?) {
-        let earlier = history.compactMap(Self.chatMessage)
-        let fixed = [ChatMessage(.system, system), ChatMessage(.user, message)]
-        var used = fixed.reduce(0) { $0 + Self.estimatedTokens($1) }
+        self.init(
+            head: [ChatMessage(.system, system)], earlier: history.compactMap(Self.chatMessage),
+            last: ChatMessage(.user, message), budget: budget)
+    }
+
+    /// A conversation an API client sent whole: its leading system messages and its last
+    /// message are always kept, the messages between are trimmed from the oldest.
+    init(conversation: [ChatMessage], budget: Int?) {
+        precondition(!conversation.isEmpty, "an API conversation is checked to have a user message")
+        let head = Array(conversation.dropLast().prefix { $0.role == .system })
+        let earlier = Array(conversation.dropFirst(head.count).dropLast())
+        self.init(head: head, earlier: earlier, last: conversation[conversation.count - 1], budget: budget)
+    }
+
+    private init(head: [ChatMessage], earlier: [ChatMessage], last: ChatMessage, budget: Int?) {
+        var used = (head + [last]).reduce(0) { $0 + Self.estimatedTokens($1) }
         var kept: [ChatMessage] = []
         for turn in earlier.reversed() {
             let cost = Self.estimatedTokens(turn)
@@ -41,7 +54,7 @@ struct ChatPrompt: Sendable, Equatable {
             used += cost
             kept.append(turn)
         }
-        self.messages = [fixed[0]] + kept.reversed() + [fixed[1]]
+        self.messages = head + kept.reversed() + [last]
         self.droppedMessages = earlier.count - kept.count
         self.estimatedTokens = used
     }

@@ -5,7 +5,7 @@ import BloomStore
 import Foundation
 
 /// The native chat path: what `POST /api/chat/message` and `/api/chat/stream` run, and what the
-/// OpenAI- and Ollama-compatible adapters will run too.
+/// OpenAI- and Ollama-compatible adapters (`Compat/`) run too.
 ///
 /// A turn goes: check the request against the store and catalogue, store the visitor's message
 /// and a pending answer, build the prompt from the conversation, route it (``begin(_:)``), then
@@ -55,9 +55,10 @@ final class ChatService: Sendable {
             history = try await self.store.messages(
                 conversation: conversation.id, limit: Self.historyLimit, offset: offset)
         }
-        let prompt = ChatPrompt(
-            system: self.systemPrompt, history: history, message: input.message,
-            budget: Self.promptBudget(candidates))
+        let budget = Self.promptBudget(candidates)
+        let prompt =
+            input.clientConversation.map { ChatPrompt(conversation: $0, budget: budget) }
+            ?? ChatPrompt(system: self.systemPrompt, history: history, message: input.message, budget: budget)
 
         // The visitor's words are kept whatever the model does next.
         let visitor = StoredMessage(conversationID: conversation.id, role: .user, content: input.message)
@@ -70,9 +71,12 @@ final class ChatService: Sendable {
         let source: ChatTurn.Source
         do {
             let generation = try await parts.router.generate(
-                prompt.messages, task: task, model: input.model, trace: trace)
+                prompt.messages, options: input.options, task: task, model: input.model, trace: trace)
             source = .model(generation)
         } catch let error as RouterError {
+            guard input.answersWithFallback else {
+                throw await self.unanswered(error, answer: answer, task: task, trace: trace, startedAt: startedAt)
+            }
             source = .fallback(
                 reason: Self.publicReason(error, trace: trace), detail: error.description,
                 retryAfterSeconds: Self.retryAfter(error))
@@ -135,6 +139,40 @@ final class ChatService: Sendable {
             self.logger.info("chat answered", metadata: metadata)
         }
         return outcome
+    }
+
+    /// Ends a turn no model answered, for clients that take an error rather than the fallback
+    /// text: the answer is stored failed, the metric kept, and the error to throw returned
+    /// (503 with `Retry-After` when every model was busy, 502 otherwise).
+    private func unanswered(
+        _ error: RouterError, answer: StoredMessage, task: String, trace: RoutingTrace, startedAt: UInt64
+    ) async -> HTTPError {
+        var ended = answer
+        ended.status = .failed
+        ended.error = error.description
+        await self.finish(ended)
+        let latency = MonotonicClock.milliseconds(from: startedAt, to: MonotonicClock.now())
+        self.metrics.record(
+            ModelMetricRecord(
+                at: Date(), model: trace.modelsTried.first ?? "none", task: task, success: false,
+                failureKind: "allFailed", latencyMilliseconds: latency, timeToFirstTokenMilliseconds: nil,
+                promptTokens: 0, completionTokens: 0, fallback: false))
+        self.logger.warning(
+            "chat unanswered: no model could answer",
+            metadata: [
+                "conversation": .string(answer.conversationID.uuidString.lowercased()),
+                "error": .string(error.description),
+            ])
+        let reason = Self.publicReason(error, trace: trace)
+        var headers: HTTPHeaders = ["X-Bloom-Conversation-Id": answer.conversationID.uuidString.lowercased()]
+        if let seconds = Self.retryAfter(error) {
+            headers.set("Retry-After", String(seconds))
+            return HTTPError(
+                .serviceUnavailable, code: "models_busy", message: "No model can take the request now: \(reason).",
+                headers: headers)
+        }
+        return HTTPError(
+            .badGateway, code: "models_failed", message: "No model could answer: \(reason).", headers: headers)
     }
 
     /// Writes the ended answer in a task of its own, so a cancelled request still records it.

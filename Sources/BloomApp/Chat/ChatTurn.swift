@@ -38,12 +38,15 @@ struct ChatTurn: Sendable {
         if case .model(let generation) = self.source { generation.model } else { nil }
     }
 
-    /// `X-Bloom-Model`, `X-Bloom-Attempts`, `X-Bloom-Fallbacks`, `X-Bloom-Gateway-Overhead-Ms`.
+    /// `X-Bloom-Model`, `X-Bloom-Attempts`, `X-Bloom-Fallbacks`, `X-Bloom-Gateway-Overhead-Ms`,
+    /// and `X-Bloom-Conversation-Id`, which is how clients of the compatible APIs find the
+    /// stored transcript.
     ///
     /// Decided when routing returns, so they also fit a stream's head: they describe how the
     /// answer was routed, not how the stream ended.
     var diagnosticHeaders: HTTPHeaders {
         var headers = HTTPHeaders()
+        headers.set("X-Bloom-Conversation-Id", self.conversationID.uuidString.lowercased())
         headers.set("X-Bloom-Model", self.modelUsed ?? "none")
         headers.set("X-Bloom-Attempts", String(self.attempts))
         headers.set("X-Bloom-Fallbacks", String(self.fallbacks))
@@ -68,6 +71,10 @@ struct ChatOutcome: Sendable {
     let timeToFirstTokenMilliseconds: Double?
     let tokensPerSecond: Double?
     let finishedAt: Date
+    /// The provider's own account of the generation, when it gave one (finish reason, timings).
+    let summary: GenerationSummary?
+    /// Milliseconds between the first and the last piece of text; nil with fewer than two.
+    let streamingMilliseconds: Double?
 
     /// The router's full account of a fallback answer, with each attempt and endpoint.
     var fallbackDetail: String? {

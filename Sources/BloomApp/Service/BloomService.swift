@@ -81,7 +81,15 @@ public final class BloomService: Sendable {
                 modelTest: ModelTestHandler(gateway: gateway),
                 benchmark: ModelBenchmarkHandler(gateway: gateway),
                 chat: chat.map { ChatHandlers(service: $0, pingInterval: configuration.ssePingInterval) },
-                metrics: store.map { ModelMetricsHandler(store: $0, recorder: recorder!) }
+                metrics: store.map { ModelMetricsHandler(store: $0, recorder: recorder!) },
+                openAI: chat.map {
+                    OpenAIAdapter(
+                        service: $0, keys: APIKeys(configuration.apiKeys), pingInterval: configuration.ssePingInterval,
+                        startedAt: Date(), logger: logger.child(label: "openai"))
+                },
+                ollama: chat.map {
+                    OllamaAdapter(service: $0, startedAt: Date(), logger: logger.child(label: "ollama"))
+                }
             ),
             middleware: [
                 RequestIDMiddleware(),

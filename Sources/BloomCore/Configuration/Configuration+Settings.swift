@@ -34,6 +34,13 @@ extension Configuration {
             parse: SettingParser.origins
         ),
         ConfigurationSetting(
+            \.apiKeys, environment: "BLOOM_API_KEYS", json: "api_keys", flag: nil, group: .server,
+            default: .unset("none"),
+            help: "Comma-separated bearer keys that /v1/* requires; empty leaves the OpenAI-compatible API open.",
+            acceptsList: true,
+            parse: SettingParser.keys
+        ),
+        ConfigurationSetting(
             \.eventLoops, environment: "BLOOM_EVENT_LOOPS", json: "event_loops", flag: nil, group: .server,
             default: .computed("number of active processors"),
             help: "Threads serving connections, 1 to 256.",

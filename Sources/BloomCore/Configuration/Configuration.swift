@@ -20,6 +20,8 @@ public struct Configuration: Sendable, Equatable {
     public var publicDirectory = "./Public"
     /// Origins allowed by CORS: `*`, or normalised `scheme://host[:port]` origins. Empty turns CORS off.
     public var corsOrigins: [String] = []
+    /// Bearer keys the OpenAI-compatible API (`/v1/*`) requires; empty leaves it open.
+    public var apiKeys: [String] = []
     /// Threads serving connections; defaults to the active processor count, clamped to 1…256.
     public var eventLoops = Configuration.processorCount
 

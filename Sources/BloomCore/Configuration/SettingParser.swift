@@ -21,6 +21,12 @@ enum SettingParser {
         }
     }
 
+    /// A comma-separated list of secret keys, trimmed, empty items skipped. It never throws: an
+    /// error message would have to quote the value, and keys are never shown.
+    static func keys(_ text: String) throws(InvalidSettingValue) -> [String] {
+        text.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+    }
+
     static func integer(in range: ClosedRange<Int>) -> SettingParse<Int> {
         { text throws(InvalidSettingValue) in
             guard let value = Int(text.trimmingWhitespace()), range.contains(value) else {

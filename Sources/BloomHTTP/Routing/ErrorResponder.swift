@@ -8,24 +8,30 @@ import Foundation
 /// gets a generic 500 with the request id, the log gets the detail.
 public enum ErrorResponder {
     public static func response(for error: any Error, requestID: String, logger: Logger? = nil) -> HTTPResponse {
-        let httpError: HTTPError
+        Self.response(for: Self.httpError(for: error, requestID: requestID, logger: logger), requestID: requestID)
+    }
+
+    /// The ``HTTPError`` any thrown error stands for, before it is written in Bloom's shape.
+    ///
+    /// API adapters that must answer in another wire format (OpenAI's, Ollama's) use this and
+    /// write the same status and message in their own shape.
+    public static func httpError(for error: any Error, requestID: String, logger: Logger? = nil) -> HTTPError {
         switch error {
         case let error as HTTPError:
-            httpError = error
+            return error
         case let error as any HTTPErrorConvertible:
-            httpError = error.httpError
+            return error.httpError
         case let error as DecodingError:
-            httpError = HTTPError(.badRequest, code: "invalid_json", message: Self.describe(error))
+            return HTTPError(.badRequest, code: "invalid_json", message: Self.describe(error))
         default:
             logger?.error(
                 "unhandled error", metadata: ["request.id": .string(requestID), "error": .string("\(error)")])
-            httpError = HTTPError(
+            return HTTPError(
                 .internalServerError,
                 code: "internal_error",
                 message: "The server could not complete the request; quote request id \(requestID) when reporting it."
             )
         }
-        return Self.response(for: httpError, requestID: requestID)
     }
 
     public static func response(for error: HTTPError, requestID: String) -> HTTPResponse {
