@@ -16,7 +16,7 @@ target, port, concurrency, total = sys.argv[1], int(sys.argv[2]), int(sys.argv[3
 if target == "direct":
     path = "/api/chat"
     body = json.dumps({"model": "fake", "stream": True, "messages": [{"role": "user", "content": "Hello there"}]})
-    first_marker, end_marker = b'"done":false', b"0\r\n\r\n"
+    first_marker, end_marker = b'"done": false', b"0\r\n\r\n"
 else:
     path = "/api/chat/stream"
     body = json.dumps({"message": "Hello there", "model": "fake"})
@@ -44,6 +44,8 @@ async def one():
     writer.close()
     if first is None or end_marker not in data:
         raise RuntimeError(f"bad answer from {target}: {data[:300]!r}")
+    if target == "bloom" and b'"fallback":false' not in data.replace(b" ", b""):
+        raise RuntimeError(f"bloom answered with its fallback text, not the model: {data[-400:]!r}")
     return (first - start) * 1000, (end - start) * 1000
 
 
