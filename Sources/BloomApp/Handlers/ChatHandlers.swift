@@ -42,7 +42,9 @@ struct ChatHandlers: Sendable {
             pingInterval: self.pingInterval, shutdown: context.shutdown, headers: turn.diagnosticHeaders
         ) { events in
             let outcome = await service.complete(turn) { piece in
-                try await events.send(ServerSentEvent(event: "delta", data: try Self.encode(["text": piece])))
+                // Written by hand: one event per token, and JSONSerialization (bridging, sorted keys)
+                // measured 13 % of Bloom's CPU per streamed chat in bench/gateway.
+                try await events.send(ServerSentEvent(event: "delta", data: "{\"text\":\(JSONText.quoted(piece))}"))
             }
             switch outcome.status {
             case .complete:
