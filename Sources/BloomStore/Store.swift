@@ -20,6 +20,10 @@ public protocol Store: Sendable {
     func deleteConversation(id: UUID) async throws(StoreError) -> Bool
 
     func addMessage(_ message: StoredMessage) async throws(StoreError)
+    /// Adds `messages` in order, after creating `conversation` when one is given, in one
+    /// transaction: all of it lands or none (a new chat's conversation, the visitor's message
+    /// and the pending answer).
+    func addMessages(_ messages: [StoredMessage], creating conversation: Conversation?) async throws(StoreError)
     /// Replaces a message's content, status and generation details (an answer that ended).
     func finishMessage(_ message: StoredMessage) async throws(StoreError)
     /// Messages of a conversation in the order they were added, `limit` from `offset`.

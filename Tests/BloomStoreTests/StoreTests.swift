@@ -160,6 +160,32 @@ struct StoreTests {
         }
     }
 
+    @Test(
+        "a turn's conversation and messages land together, or none of them does",
+        arguments: StoreBackend.available)
+    func turnIsOneTransaction(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let conversation = Conversation(createdAt: time(1_780_000_000), metadata: ["page": "/pricing"])
+            let visitor = StoredMessage(conversationID: conversation.id, role: .user, content: "Prices?")
+            let pending = StoredMessage(
+                conversationID: conversation.id, role: .assistant, content: "", status: .pending)
+            try await store.addMessages([visitor, pending], creating: conversation)
+            #expect(try await store.conversation(id: conversation.id)?.metadata == ["page": "/pricing"])
+            let stored = try await store.messages(conversation: conversation.id, limit: 10, offset: 0)
+            #expect(stored.map(\.id) == [visitor.id, pending.id])
+            #expect(stored.last?.status == .pending)
+
+            // The second message reuses the first one's id: the whole turn is refused and rolled back.
+            let fresh = Conversation(createdAt: time(1_780_000_100))
+            let first = StoredMessage(conversationID: fresh.id, role: .user, content: "one")
+            var clash = StoredMessage(conversationID: fresh.id, role: .assistant, content: "")
+            clash.id = first.id
+            await #expect(throws: StoreError.self) { try await store.addMessages([first, clash], creating: fresh) }
+            #expect(try await store.conversation(id: fresh.id) == nil)
+            #expect(try await store.messageCount(conversation: fresh.id) == 0)
+        }
+    }
+
     @Test("200 tasks adding messages at once all land", arguments: StoreBackend.available)
     func concurrentWritesAllLand(backend: StoreBackend) async throws {
         try await backend.withStore { store in

@@ -47,7 +47,6 @@ final class ChatService: Sendable {
         let conversation = existing ?? Conversation(task: task, metadata: input.metadata)
         let history: [StoredMessage]
         if existing == nil {
-            try await self.store.createConversation(conversation)
             history = []
         } else {
             let count = try await self.store.messageCount(conversation: conversation.id)
@@ -60,11 +59,11 @@ final class ChatService: Sendable {
             input.clientConversation.map { ChatPrompt(conversation: $0, budget: budget) }
             ?? ChatPrompt(system: self.systemPrompt, history: history, message: input.message, budget: budget)
 
-        // The visitor's words are kept whatever the model does next.
+        // The visitor's words are kept whatever the model does next: stored, with a new chat's
+        // conversation and the pending answer, in one transaction before the model is called.
         let visitor = StoredMessage(conversationID: conversation.id, role: .user, content: input.message)
-        try await self.store.addMessage(visitor)
         let answer = StoredMessage(conversationID: conversation.id, role: .assistant, content: "", status: .pending)
-        try await self.store.addMessage(answer)
+        try await self.store.addMessages([visitor, answer], creating: existing == nil ? conversation : nil)
 
         let trace = RoutingTrace()
         let routeStarted = MonotonicClock.now()

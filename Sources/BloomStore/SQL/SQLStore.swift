@@ -76,11 +76,17 @@ final class SQLStore<Connection: DatabaseConnection>: Sendable {
     func createConversation(_ conversation: Conversation) async throws(StoreError) {
         let metadata = try Self.encode(conversation.metadata)
         try await self.workers.run { connection throws(StoreError) in
-            try connection.query(
-                "INSERT INTO conversations (id, created_at, task, metadata) VALUES ($1, $2, $3, $4)",
-                .text(conversation.id.uuidString), .date(conversation.createdAt), .text(conversation.task),
-                .text(metadata))
+            try Self.insert(conversation, metadata: metadata, on: connection)
         }
+    }
+
+    private static func insert(
+        _ conversation: Conversation, metadata: String, on connection: any DatabaseConnection
+    ) throws(StoreError) {
+        try connection.query(
+            "INSERT INTO conversations (id, created_at, task, metadata) VALUES ($1, $2, $3, $4)",
+            .text(conversation.id.uuidString), .date(conversation.createdAt), .text(conversation.task),
+            .text(metadata))
     }
 
     func conversation(id: UUID) async throws(StoreError) -> Conversation? {
@@ -114,11 +120,28 @@ final class SQLStore<Connection: DatabaseConnection>: Sendable {
 
     func addMessage(_ message: StoredMessage) async throws(StoreError) {
         try await self.workers.run { connection throws(StoreError) in
-            try connection.query(
-                "INSERT INTO messages (\(Self.messageColumns)) "
-                    + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                Self.values(of: message))
+            try Self.insert(message, on: connection)
         }
+    }
+
+    /// One transaction and one trip to the store's thread: a chat turn's writes before the model
+    /// is called (three of them for a new conversation) cost one commit instead of three.
+    func addMessages(_ messages: [StoredMessage], creating conversation: Conversation?) async throws(StoreError) {
+        let metadata = try conversation.map { conversation throws(StoreError) in try Self.encode(conversation.metadata)
+        }
+        try await self.workers.run { connection throws(StoreError) in
+            try connection.transaction { () throws(StoreError) in
+                if let conversation, let metadata { try Self.insert(conversation, metadata: metadata, on: connection) }
+                for message in messages { try Self.insert(message, on: connection) }
+            }
+        }
+    }
+
+    private static func insert(_ message: StoredMessage, on connection: any DatabaseConnection) throws(StoreError) {
+        _ = try connection.query(
+            "INSERT INTO messages (\(Self.messageColumns)) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            Self.values(of: message))
     }
 
     func finishMessage(_ message: StoredMessage) async throws(StoreError) {

@@ -49,6 +49,11 @@ public final class SQLiteStore: Store {
     public func addMessage(_ message: StoredMessage) async throws(StoreError) {
         try await self.base.addMessage(message)
     }
+    public func addMessages(_ messages: [StoredMessage], creating conversation: Conversation?)
+        async throws(StoreError)
+    {
+        try await self.base.addMessages(messages, creating: conversation)
+    }
     public func finishMessage(_ message: StoredMessage) async throws(StoreError) {
         try await self.base.finishMessage(message)
     }
