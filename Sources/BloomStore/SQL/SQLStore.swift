@@ -3,7 +3,7 @@ import Foundation
 /// The queries behind ``Store``, written once for both databases and run on
 /// ``ConnectionWorkers``. ``SQLiteStore`` and ``PostgresStore`` open the connections and hand
 /// every call here.
-final class SQLStore<Connection: DatabaseConnection>: Sendable {
+final class SQLStore<Connection: DatabaseConnection>: Store {
     let workers: ConnectionWorkers<Connection>
     let dialect: SQLDialect
 
@@ -17,12 +17,11 @@ final class SQLStore<Connection: DatabaseConnection>: Sendable {
     /// Under the migration lock: creates the bookkeeping table, then applies each pending step in
     /// its own transaction (a savepoint inside SQLite's lock transaction), so a failing step
     /// leaves the ones before it applied.
-    func migrate() async throws(StoreError) -> [MigrationStatus] {
+    func migrate() async throws(StoreError) {
         try await self.workers.run { connection throws(StoreError) in
-            try connection.withMigrationLock { () throws(StoreError) -> [MigrationStatus] in
+            try connection.withMigrationLock { () throws(StoreError) in
                 try connection.query(Migration.bookkeeping)
                 let applied = try Self.appliedVersions(connection)
-                var done: [MigrationStatus] = []
                 for migration in Migration.history where applied[migration.version] == nil {
                     let now = Date()
                     do throws(StoreError) {
@@ -38,9 +37,7 @@ final class SQLStore<Connection: DatabaseConnection>: Sendable {
                         throw StoreError(
                             .migration, "migration \(migration.version) (\(migration.name)) failed: \(error.message)")
                     }
-                    done.append(MigrationStatus(version: migration.version, name: migration.name, appliedAt: now))
                 }
-                return done
             }
         }
     }
