@@ -33,8 +33,8 @@ struct ChatTemplateTests {
         #expect(template.defaultSystemPrompt == "You are a helpful AI assistant named SmolLM, trained by Hugging Face")
         #expect(
             template.render([.user("hi")])
-                == "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n"
-                + "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n")
+                == "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face"
+                + "<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n")
         #expect(template.stopSequences == ["<|im_end|>"])
     }
 

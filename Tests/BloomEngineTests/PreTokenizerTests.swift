@@ -14,7 +14,8 @@ struct PreTokenizerTests {
     // Expected words follow each variant's expression in llama.cpp's `llm_tokenizer_bpe`.
     static let cases: [Case] = [
         Case(
-            pre: "gpt-2", text: "Hello world's  end\n\n x", words: ["Hello", " world", "'s", " ", " end", "\n\n", " x"]),
+            pre: "gpt-2", text: "Hello world's  end\n\n x",
+            words: ["Hello", " world", "'s", " ", " end", "\n\n", " x"]),
         Case(pre: "gpt-2", text: "IT'S 42!!", words: ["IT", "'", "S", " 42", "!!"]),
         Case(pre: "gpt-2", text: "tail   ", words: ["tail", "   "]),
         Case(pre: "gpt-2", text: "\u{378}x", words: ["\u{378}", "x"]),

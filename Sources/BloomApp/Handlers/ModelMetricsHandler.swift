@@ -29,7 +29,8 @@ struct ModelMetricsHandler: Sendable {
         guard let text else { return nil }
         guard let date = ChatJSON.date(text) else {
             throw HTTPError.badRequest(
-                "The parameter \"\(field)\" is not an ISO 8601 time such as 2026-01-31T09:00:00Z: \"\(text.prefix(40))\".",
+                "The parameter \"\(field)\" is not an ISO 8601 time such as 2026-01-31T09:00:00Z: "
+                    + "\"\(text.prefix(40))\".",
                 code: "invalid_\(field)")
         }
         return date
