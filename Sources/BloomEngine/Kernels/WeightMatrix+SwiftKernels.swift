@@ -14,15 +14,8 @@ extension WeightMatrix {
                 var total: Float = 0
                 for b in 0..<blocks {
                     let index = r &* blocks &+ b
-                    let block = quants + index &* 16
-                    let activations = x.values + (v &* blocks &+ b) &* 32
-                    var dot: Int32 = 0
-                    for j in 0..<16 {
-                        let byte = block.load(fromByteOffset: j, as: UInt8.self)
-                        dot &+= Int32(byte & 0x0F) &* Int32(activations[j])
-                        dot &+= Int32(byte >> 4) &* Int32(activations[j &+ 16])
-                    }
                     let xb = v &* blocks &+ b
+                    let dot = Self.nibbleDot(quants + index &* 16, x.values + xb &* 32)
                     total += floatFromHalf(scales[index]) * x.scales[xb] * Float(dot)
                     total += floatFromHalf(mins![index]) * x.sums[xb]
                 }
