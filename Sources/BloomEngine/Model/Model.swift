@@ -21,7 +21,4 @@ package final class Model: Sendable {
         self.weights = try ModelWeights(file: file, hyperparameters: hyperparameters, architecture: architecture)
         file.file.releaseResidentPages()
     }
-
-    /// Bytes of weights held in memory after load.
-    package var fileSize: Int { self.file.file.bytes.count }
 }
