@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The embedded default: one SQLite file (in the data directory unless `DATABASE_URL` says
 /// otherwise), one connection, one thread that runs every call in order.
